@@ -1,0 +1,188 @@
+//! The command line, as clap definitions. Every flag's help text lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "yunlint",
+    version,
+    about = "Checks where every workload of a bank's infrastructure runs against China's financial-cloud and data-residency rules",
+    long_about = "Checks where every workload of a bank's infrastructure runs against China's financial-cloud and \
+                  data-residency rules: certified providers, mainland regions, finance-grade regions for sensitive \
+                  data, and DR copies that stay in the country.\n\n\
+                  Exit codes: 0 no error-level finding, 1 at least one, 2 yunlint could not do its job.",
+    after_help = "Run `yunlint check` in a repository to lint it with the built-in cn-finance policy."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and directories (default: the current directory)
+    Check(CheckArgs),
+    /// List every placement found: provider, region, zones, data class, replicas
+    Inventory(InventoryArgs),
+    /// List the rules with their codes, names and default severities
+    Rules,
+    /// Print one rule's documentation
+    Explain(ExplainArgs),
+    /// Show the effective provider registry and region groups
+    Providers(ProvidersArgs),
+    /// Write a starter yunlint.toml in the current directory
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of the nearest yunlint.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Judge certification dates as of this day instead of today
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct WalkArgs {
+    /// Files or directories to lint; `-` reads standard input (name it with --stdin-filename)
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Apply `[discovery] exclude` to files named on the command line too
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// The file name standard input stands for (its format comes from it)
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+
+    /// Number of threads (default: one per core)
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+
+    /// Write the report to this file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Run only these rules: codes, code prefixes (YL2), names, or ALL (comma-separated or repeated)
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Skip these rules: codes, code prefixes, or names
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Exit 1 on warnings too
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub deny: Option<Deny>,
+
+    /// Exit 0 even when there are error-level findings
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// When to colour the output (NO_COLOR is honoured under auto)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print the findings only, without the summary line
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+    pub format: InventoryFormat,
+
+    /// Write the inventory to this file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code (YL201) or name (region-outside-jurisdiction)
+    #[arg(value_name = "CODE")]
+    pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ProvidersArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ProvidersFormat::Table)]
+    pub format: ProvidersFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing yunlint.toml
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Diagnostics with source snippets, then a summary line
+    Human,
+    /// A versioned JSON document (see docs/json-output.md)
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProvidersFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Warnings fail the run like errors
+    Warnings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    text.parse::<Date>()
+        .map_err(|_| format!("`{text}` is not a date: use YYYY-MM-DD"))
+}

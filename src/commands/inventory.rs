@@ -1,0 +1,37 @@
+//! `yunlint inventory`: where every workload runs.
+
+use super::output::{emit, note};
+use super::{Fatal, cwd, lint_options, with_jobs};
+use crate::cli::{InventoryArgs, InventoryFormat};
+use crate::report::{ExitStatus, inventory, plural};
+use crate::rules::ParseError;
+
+pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
+    let cwd = cwd()?;
+    let options = lint_options(&args.walk, &args.config)?;
+    let run = with_jobs(args.walk.jobs, || crate::lint(&options, &cwd))??;
+    let text = match args.format {
+        InventoryFormat::Table => inventory::render_table(&run.placements, &run.config.policy),
+        InventoryFormat::Json => {
+            inventory::render_json(&run.sources, &run.placements, &run.config.policy)
+        }
+    };
+    emit(&text, args.output.as_deref())?;
+    let unparsed = run
+        .findings
+        .iter()
+        .filter(|f| std::ptr::eq(f.rule, &ParseError::META))
+        .count();
+    if unparsed > 0 {
+        note(&format!(
+            "warning: {} could not be read and {} missing from the inventory; `yunlint check` shows why\n",
+            plural(unparsed, "problem"),
+            if unparsed == 1 {
+                "its workloads are"
+            } else {
+                "their workloads are"
+            }
+        ));
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,136 @@
+//! One module per subcommand. Each returns the run's [`ExitStatus`] or a [`Fatal`] error.
+
+mod check;
+mod init;
+mod inventory;
+mod output;
+mod providers;
+mod rules;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::cli::{Cli, ColorChoice, Command, WalkArgs};
+use crate::report::ExitStatus;
+use crate::report::human::Human;
+use crate::{Failure, LintOptions, STDIN_PATH};
+
+/// Why a command stopped before doing its job.
+#[derive(Debug)]
+pub enum Fatal {
+    /// Standard output was closed by the reader (`yunlint check | head`): not an error.
+    BrokenPipe,
+    /// Exit 2: `diagnostics` (rendered, possibly empty) go first, then `yunlint failed: <message>`.
+    Error {
+        diagnostics: String,
+        message: String,
+    },
+}
+
+impl Fatal {
+    pub fn message(message: impl Into<String>) -> Self {
+        Fatal::Error {
+            diagnostics: String::new(),
+            message: message.into(),
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Inventory(args) => inventory::run(args),
+        Command::Rules => rules::list(),
+        Command::Explain(args) => rules::explain(&args.rule),
+        Command::Providers(args) => providers::run(args),
+        Command::Init(args) => init::run(args),
+    }
+}
+
+fn cwd() -> Result<PathBuf, Fatal> {
+    std::env::current_dir()
+        .map_err(|e| Fatal::message(format!("cannot read the current directory: {e}")))
+}
+
+/// Colour for standard output: never into a file, and under `auto` only on a terminal without `NO_COLOR`.
+fn color_enabled(choice: ColorChoice, to_file: bool) -> bool {
+    match choice {
+        ColorChoice::Always => !to_file,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            !to_file
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// The lint options shared by `check` and `inventory`, reading standard input when `-` is a path.
+fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<LintOptions, Fatal> {
+    let stdin = if walk.paths.iter().any(|p| p.as_os_str() == STDIN_PATH) {
+        let Some(name) = walk.stdin_filename.clone() else {
+            return Err(Fatal::message(
+                "reading standard input (`-`) needs --stdin-filename to name it, like `--stdin-filename chart.deploy.toml`",
+            ));
+        };
+        let text = std::io::read_to_string(std::io::stdin())
+            .map_err(|e| Fatal::message(format!("cannot read standard input: {e}")))?;
+        Some((name, text))
+    } else {
+        None
+    };
+    Ok(LintOptions {
+        paths: walk.paths.clone(),
+        config: config.config.clone(),
+        force_exclude: walk.force_exclude,
+        as_of: config.as_of,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        stdin,
+    })
+}
+
+/// Runs `f` on a pool of `jobs` threads, or on rayon's default pool.
+fn with_jobs<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Fatal> {
+    match jobs {
+        None => Ok(f()),
+        Some(0) => Err(Fatal::message("--jobs must be at least 1")),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map(|pool| pool.install(f))
+            .map_err(|e| Fatal::message(format!("cannot start {n} threads: {e}"))),
+    }
+}
+
+impl From<Failure> for Fatal {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Config { errors, sources } => {
+                let human = Human::new(false);
+                let mut diagnostics = String::new();
+                for e in &errors {
+                    human.config_error(&sources, e, &mut diagnostics);
+                }
+                Fatal::Error {
+                    diagnostics,
+                    message: format!(
+                        "invalid configuration ({})",
+                        crate::report::plural(errors.len(), "error")
+                    ),
+                }
+            }
+            Failure::Unreadable { path, error } => {
+                Fatal::message(format!("cannot read `{}`: {error}", path.display()))
+            }
+            Failure::Discover(e) => Fatal::message(e.to_string()),
+            Failure::Selector(e) => Fatal::message(format!(
+                "unknown rule selector `{}`{}",
+                e.selector,
+                e.suggestion
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_else(|| " (`yunlint rules` lists every rule)".into())
+            )),
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Finds, reads and validates `yunlint.toml`, and merges it over the built-in pack.
+//! A bad configuration is itself a diagnostic, with the span of the bad value.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use jiff::civil::Date;
+
+use crate::policy::raw::RawPolicy;
+use crate::policy::{BUILTIN_PACK, BUILTIN_PACK_NAME, Policy, PolicyBuilder};
+use crate::rules::{self, Level, RuleMeta};
+use crate::source::{SourceFile, SourceId, SourceMap, Span, relative_display};
+use crate::suggest;
+
+pub const CONFIG_FILE_NAME: &str = "yunlint.toml";
+
+/// One problem in a configuration file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub span: Option<Span>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum ConfigFailure {
+    /// The configuration file could not be read.
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// The configuration was read but is invalid.
+    Invalid(Vec<ConfigError>),
+}
+
+/// Everything a run takes from the configuration.
+#[derive(Debug)]
+pub struct Config {
+    pub policy: Policy,
+    /// `[rules]` severity overrides by rule.
+    pub rule_levels: BTreeMap<&'static str, Level>,
+    /// `[discovery] exclude`, matched against paths relative to `root`.
+    pub exclude: GlobSet,
+    /// The project root: the directory of `yunlint.toml`, or the current directory without one.
+    pub root: PathBuf,
+    /// The configuration file used, if any.
+    pub file: Option<PathBuf>,
+}
+
+/// The nearest `yunlint.toml` in `start` or one of its ancestors.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let start = std::path::absolute(start).ok()?;
+    let dir = if start.is_dir() {
+        start.as_path()
+    } else {
+        start.parent()?
+    };
+    dir.ancestors()
+        .map(|d| d.join(CONFIG_FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Loads the built-in pack, then `file` over it (when given).
+pub fn load(
+    file: Option<&Path>,
+    cwd: &Path,
+    today: Date,
+    sources: &mut SourceMap,
+) -> Result<Config, ConfigFailure> {
+    let builtin_id = sources.add(SourceFile::new(
+        format!("<built-in>/{BUILTIN_PACK_NAME}.toml"),
+        format!("<built-in>/{BUILTIN_PACK_NAME}.toml"),
+        PathBuf::from(format!("{BUILTIN_PACK_NAME}.toml")),
+        BUILTIN_PACK.to_owned(),
+    ));
+    let builtin: RawPolicy =
+        toml::from_str(BUILTIN_PACK).expect("the built-in pack is valid (tested)");
+    let mut builder = PolicyBuilder::new(today);
+    builder.apply(&builtin, builtin_id);
+
+    let Some(file) = file else {
+        let policy = builder.finish().map_err(ConfigFailure::Invalid)?;
+        return Ok(Config {
+            policy,
+            rule_levels: BTreeMap::new(),
+            exclude: GlobSet::empty(),
+            root: cwd.to_path_buf(),
+            file: None,
+        });
+    };
+
+    let text = std::fs::read_to_string(file).map_err(|error| ConfigFailure::Unreadable {
+        path: file.to_path_buf(),
+        error,
+    })?;
+    let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let root = absolute
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cwd.to_path_buf());
+    let display = relative_display(&absolute, cwd);
+    let id = sources.add(SourceFile::new(
+        display,
+        CONFIG_FILE_NAME.to_owned(),
+        absolute,
+        text,
+    ));
+    let text = sources.get(id).text.clone();
+    let raw: RawPolicy = toml::from_str(&text).map_err(|e| {
+        ConfigFailure::Invalid(vec![ConfigError {
+            span: e.span().map(|r| Span::new(id, r)),
+            message: e.message().trim_end().to_owned(),
+            help: suggest::from_serde_message(e.message()),
+        }])
+    })?;
+
+    let mut errors = Vec::new();
+    if let Some(extends) = &raw.extends
+        && extends.get_ref() != BUILTIN_PACK_NAME
+    {
+        errors.push(ConfigError {
+            span: Some(Span::new(id, extends.span())),
+            message: format!("unknown policy pack `{}`", extends.get_ref()),
+            help: Some(format!("the built-in pack is `{BUILTIN_PACK_NAME}`")),
+        });
+    }
+    builder.apply(&raw, id);
+    let rule_levels = rule_levels(&raw, id, &mut errors);
+    let exclude = exclude_globs(&raw, id, &mut errors);
+    let policy = match builder.finish() {
+        Ok(policy) => Some(policy),
+        Err(mut more) => {
+            errors.append(&mut more);
+            None
+        }
+    };
+    match policy {
+        Some(policy) if errors.is_empty() => Ok(Config {
+            policy,
+            rule_levels,
+            exclude,
+            root,
+            file: Some(file.to_path_buf()),
+        }),
+        _ => {
+            errors.sort_by_key(|e| e.span.map(|s| s.start));
+            Err(ConfigFailure::Invalid(errors))
+        }
+    }
+}
+
+fn rule_levels(
+    raw: &RawPolicy,
+    id: SourceId,
+    errors: &mut Vec<ConfigError>,
+) -> BTreeMap<&'static str, Level> {
+    let mut levels = BTreeMap::new();
+    for (key, value) in &raw.rules {
+        let rule: Option<&'static RuleMeta> = rules::find(key.get_ref());
+        let Some(rule) = rule else {
+            let candidates = rules::all().flat_map(|r| [r.code, r.name]);
+            errors.push(ConfigError {
+                span: Some(Span::new(id, key.span())),
+                message: format!("unknown rule `{}`", key.get_ref()),
+                help: suggest::did_you_mean(key.get_ref(), candidates)
+                    .or_else(|| Some("`yunlint rules` lists every rule".into())),
+            });
+            continue;
+        };
+        match Level::parse(value.get_ref()) {
+            Some(level) => {
+                levels.insert(rule.code, level);
+            }
+            None => errors.push(ConfigError {
+                span: Some(Span::new(id, value.span())),
+                message: format!("`{}` is not a rule level", value.get_ref()),
+                help: Some("use `\"error\"`, `\"warn\"` or `\"off\"`".into()),
+            }),
+        }
+    }
+    levels
+}
+
+fn exclude_globs(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in raw.discovery.iter().flat_map(|d| &d.exclude) {
+        match Glob::new(pattern.get_ref().trim_start_matches("./")) {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(e) => errors.push(ConfigError {
+                span: Some(Span::new(id, pattern.span())),
+                message: format!("invalid glob `{}`: {}", pattern.get_ref(), e.kind()),
+                help: None,
+            }),
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// `yunlint init`'s starter configuration.
+pub const STARTER_CONFIG: &str = include_str!("starter.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::new(2026, 11, 23).unwrap()
+    }
+
+    fn load_text(text: &str) -> Result<Config, ConfigFailure> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONFIG_FILE_NAME);
+        std::fs::write(&path, text).unwrap();
+        load(Some(&path), dir.path(), today(), &mut SourceMap::default())
+    }
+
+    fn errors(text: &str) -> Vec<ConfigError> {
+        match load_text(text) {
+            Err(ConfigFailure::Invalid(errors)) => errors,
+            other => panic!("expected errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn builtin_pack_loads_with_every_provider_sourced() {
+        let config = load(None, Path::new("."), today(), &mut SourceMap::default()).unwrap();
+        let policy = config.policy;
+        assert_eq!(policy.name, "cn-finance");
+        for id in [
+            "alicloud",
+            "tencentcloud",
+            "huaweicloud",
+            "baiducloud",
+            "aws",
+            "azurerm",
+            "google",
+        ] {
+            let entry = policy.provider(id).unwrap();
+            assert!(entry.source.is_some() && entry.as_of.is_some(), "{id}");
+        }
+        assert_eq!(policy.finance_grade_from, 3);
+        assert_eq!(policy.default_data_class, 3);
+    }
+
+    #[test]
+    fn user_entries_merge_over_the_pack_field_by_field() {
+        let config = load_text(
+            "[providers.alicloud]\ncertified = true\ncertified_by = \"compliance\"\nuntil = 2027-09-30\n",
+        )
+        .unwrap();
+        let ali = config.policy.provider("alicloud").unwrap();
+        assert_eq!(ali.certified, crate::policy::Certification::Certified);
+        assert!(
+            ali.finance.iter().any(|r| r == "cn-shanghai-finance-1"),
+            "pack lists kept"
+        );
+        assert_eq!(ali.until.unwrap().0, Date::new(2027, 9, 30).unwrap());
+    }
+
+    #[test]
+    fn new_provider_without_source_is_an_error_at_its_key() {
+        let errs = errors("[providers.mybank]\ncertified = true\nas_of = 2026-01-01\n");
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].message, "provider `mybank` has no `source`");
+        assert_eq!(errs[0].span.unwrap().range(), 11..17);
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_closest() {
+        let errs = errors("require_certifed = true\n");
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some("did you mean `require_certified`?")
+        );
+        assert_eq!(errs[0].span.unwrap().range(), 0..16);
+    }
+
+    #[test]
+    fn groups_expand_through_references_and_cycles_are_errors() {
+        let config = load_text(
+            "[regions]\na = [\"cn-shanghai-finance-1\", \"@b\"]\nb = [\"cn-shenzhen-finance-1\"]\n\n[[residency]]\ndata_class = \">=4\"\nallow = [\"@a\"]\n",
+        )
+        .unwrap();
+        let a = &config.policy.groups["a"];
+        assert!(a.regions.contains("cn-shenzhen-finance-1"));
+        assert_eq!(config.policy.residency.len(), 1);
+        let errs = errors("[regions]\na = [\"@b\"]\nb = [\"@a\"]\n");
+        assert!(
+            errs[0]
+                .message
+                .starts_with("region group `a` refers to itself"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_group_and_rule_and_level_are_reported_with_spans() {
+        let errs = errors(
+            "[[residency]]\nallow = [\"@mainlnd\"]\n\n[rules]\nYL999 = \"off\"\nregion-outside-jurisdiction = \"warning\"\n",
+        );
+        let messages: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown region group `@mainlnd`",
+                "unknown rule `YL999`",
+                "`warning` is not a rule level"
+            ]
+        );
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `@mainland`?"));
+    }
+
+    #[test]
+    fn out_of_range_class_is_an_error() {
+        let errs = errors("[[classify]]\nmatch = \"payments/**\"\ndata_class = 7\n");
+        assert_eq!(errs[0].message, "data class `7` is out of range");
+    }
+}

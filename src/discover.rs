@@ -1,0 +1,137 @@
+//! The walk: which files of the given paths are linted, and as what.
+
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use ignore::WalkBuilder;
+
+/// The input formats yunlint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileFormat {
+    /// `*.deploy.toml`
+    Descriptor,
+}
+
+/// The format of a file, from its name.
+pub fn classify(path: &Path) -> Option<FileFormat> {
+    let name = path.file_name()?.to_str()?;
+    name.ends_with(".deploy.toml")
+        .then_some(FileFormat::Descriptor)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DiscoveredFile {
+    pub path: PathBuf,
+    pub format: FileFormat,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Sorted by path, without duplicates.
+    pub files: Vec<DiscoveredFile>,
+    /// Files passed over, with the reason.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum DiscoverError {
+    #[error("path `{0}` does not exist")]
+    #[diagnostic(code(yunlint::missing_path))]
+    Missing(String),
+}
+
+pub struct Walk<'a> {
+    /// Project root: exclude globs are relative to it.
+    pub root: &'a Path,
+    pub exclude: &'a GlobSet,
+    /// Apply `exclude` to files named on the command line too.
+    pub force_exclude: bool,
+}
+
+impl Walk<'_> {
+    fn excluded(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let rel = absolute.strip_prefix(self.root).unwrap_or(path);
+        self.exclude.is_match(rel)
+    }
+
+    pub fn run(&self, paths: &[PathBuf]) -> Result<Discovered, DiscoverError> {
+        let mut out = Discovered::default();
+        for path in paths {
+            let meta = std::fs::symlink_metadata(path)
+                .map_err(|_| DiscoverError::Missing(path.display().to_string()))?;
+            if meta.is_dir() {
+                self.walk_dir(path, &mut out);
+            } else if let Some(format) = classify(path) {
+                if self.force_exclude && self.excluded(path) {
+                    out.skipped
+                        .push((path.clone(), "excluded by `[discovery] exclude`".into()));
+                } else {
+                    out.files.push(DiscoveredFile {
+                        path: path.clone(),
+                        format,
+                    });
+                }
+            }
+        }
+        out.files.sort();
+        out.files.dedup();
+        out.skipped.sort();
+        Ok(out)
+    }
+
+    fn walk_dir(&self, dir: &Path, out: &mut Discovered) {
+        let boundary = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let walker = WalkBuilder::new(dir)
+            .hidden(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .ignore(true)
+            .parents(true)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry({
+                let root = self.root.to_path_buf();
+                let exclude = self.exclude.clone();
+                move |entry| {
+                    if exclude.is_empty() {
+                        return true;
+                    }
+                    let absolute = std::path::absolute(entry.path())
+                        .unwrap_or_else(|_| entry.path().to_path_buf());
+                    let rel = absolute.strip_prefix(&root).unwrap_or(entry.path());
+                    !exclude.is_match(rel)
+                }
+            })
+            .build();
+        for entry in walker {
+            let Ok(entry) = entry else { continue };
+            let path = entry.path();
+            let Some(format) = classify(path) else {
+                continue;
+            };
+            if entry.path_is_symlink() {
+                // A link is followed only when it stays inside the walked directory.
+                match std::fs::canonicalize(path) {
+                    Ok(target) if target.starts_with(&boundary) && target.is_file() => {}
+                    _ => {
+                        out.skipped.push((
+                            path.to_path_buf(),
+                            "symbolic link leaving the walked directory".into(),
+                        ));
+                        continue;
+                    }
+                }
+            } else if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            out.files.push(DiscoveredFile {
+                path: path.to_path_buf(),
+                format,
+            });
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! What a check found: data only. Rendering is `report/`'s job.
+
+use std::fmt;
+
+use crate::rules::RuleMeta;
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A span with the text shown beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+impl Label {
+    pub fn new(span: Span, text: impl Into<String>) -> Self {
+        Label {
+            span,
+            text: text.into(),
+        }
+    }
+}
+
+/// The placement (or replica) a finding is about, as the JSON document shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingSubject {
+    pub address: String,
+    pub provider: String,
+    pub region: Option<String>,
+    /// `Some(role)` when the finding is about a replica of the placement.
+    pub replica: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+    pub subject: Option<FindingSubject>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static RuleMeta, primary: Label, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            primary,
+            secondary: Vec::new(),
+            help: None,
+            subject: None,
+        }
+    }
+
+    pub fn with_label(mut self, label: Label) -> Self {
+        self.secondary.push(label);
+        self
+    }
+
+    pub fn with_labels(mut self, labels: impl IntoIterator<Item = Label>) -> Self {
+        self.secondary.extend(labels);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_subject(mut self, subject: FindingSubject) -> Self {
+        self.subject = Some(subject);
+        self
+    }
+
+    /// The order of every output: file, position, then code.
+    pub fn sort_key(&self) -> (crate::source::SourceId, usize, usize, &'static str) {
+        (
+            self.primary.span.source,
+            self.primary.span.start,
+            self.primary.span.end,
+            self.rule.code,
+        )
+    }
+}

@@ -1,0 +1,317 @@
+//! `*.deploy.toml`: yunlint's own descriptor of workloads, parsed with `toml` keeping spans.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{FileOutput, ParseIssue};
+use crate::model::{
+    Origin, Placement, Replica, ReplicaRole, Resolution, Resolved, Unresolved, WorkloadKind,
+};
+use crate::source::{SourceFile, SourceId, Span};
+use crate::suggest;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDescriptor {
+    service: Option<RawService>,
+    defaults: Option<RawDefaults>,
+    #[serde(default)]
+    workload: Vec<RawWorkload>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    #[allow(dead_code)] // part of the format, shown by future inventory columns
+    name: Option<Spanned<String>>,
+    #[allow(dead_code)]
+    owner: Option<Spanned<String>>,
+    data_class: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    kind: Option<Spanned<String>>,
+    provider: Option<Spanned<String>>,
+    region: Option<Spanned<String>>,
+    zones: Option<Vec<Spanned<String>>>,
+    data_class: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkload {
+    name: Spanned<String>,
+    kind: Option<Spanned<String>>,
+    provider: Option<Spanned<String>>,
+    region: Option<Spanned<String>>,
+    zones: Option<Vec<Spanned<String>>>,
+    data_class: Option<Spanned<i64>>,
+    #[serde(default)]
+    replica: Vec<RawReplica>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReplica {
+    role: Spanned<String>,
+    provider: Option<Spanned<String>>,
+    region: Option<Spanned<String>>,
+    zones: Option<Vec<Spanned<String>>>,
+}
+
+/// Reads one descriptor file.
+pub fn parse(file: &SourceFile, id: SourceId) -> FileOutput {
+    let raw: RawDescriptor = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let mut issue = ParseIssue::new(Span::new(id, span), e.message().trim_end());
+            if let Some(help) = suggest::from_serde_message(e.message()) {
+                issue = issue.with_help(help);
+            }
+            return FileOutput {
+                placements: Vec::new(),
+                issues: vec![issue],
+            };
+        }
+    };
+    Reader {
+        id,
+        path: &file.rel,
+        issues: Vec::new(),
+    }
+    .read(raw)
+}
+
+struct Reader<'a> {
+    id: SourceId,
+    path: &'a str,
+    issues: Vec<ParseIssue>,
+}
+
+impl Reader<'_> {
+    fn span<T>(&self, value: &Spanned<T>) -> Span {
+        Span::new(self.id, value.span())
+    }
+
+    fn resolved(&self, value: &Spanned<String>) -> Resolved<String> {
+        Resolved::new(value.get_ref().clone(), self.span(value))
+    }
+
+    /// The workload's own value, else the `[defaults]` one (noted in the chain).
+    fn inherit(
+        &self,
+        own: Option<&Spanned<String>>,
+        default: Option<&Spanned<String>>,
+        name_span: Span,
+    ) -> Option<Resolved<String>> {
+        match (own, default) {
+            (Some(v), _) => Some(self.resolved(v)),
+            (None, Some(d)) => Some(
+                self.resolved(d)
+                    .with_via(name_span, "this workload inherits it from `[defaults]`"),
+            ),
+            (None, None) => None,
+        }
+    }
+
+    fn class(&mut self, value: &Spanned<i64>) -> Option<u8> {
+        let v = *value.get_ref();
+        match u8::try_from(v) {
+            Ok(class @ 1..=5) => Some(class),
+            _ => {
+                self.issues.push(
+                    ParseIssue::new(
+                        self.span(value),
+                        format!("data class `{v}` is out of range"),
+                    )
+                    .with_help("data classes are JR/T 0197-2020 levels 1 to 5"),
+                );
+                None
+            }
+        }
+    }
+
+    fn kind(&mut self, value: &Spanned<String>) -> Option<WorkloadKind> {
+        let kind = WorkloadKind::parse(value.get_ref());
+        if kind.is_none() {
+            let names = WorkloadKind::ALL.map(WorkloadKind::as_str);
+            let help = suggest::did_you_mean(value.get_ref(), names)
+                .unwrap_or_else(|| format!("use one of {}", quoted(&names)));
+            self.issues.push(
+                ParseIssue::new(
+                    self.span(value),
+                    format!("unknown workload kind `{}`", value.get_ref()),
+                )
+                .with_help(help),
+            );
+        }
+        kind
+    }
+
+    fn zones(
+        &self,
+        own: Option<&Vec<Spanned<String>>>,
+        default: Option<&Vec<Spanned<String>>>,
+    ) -> Vec<Resolved<String>> {
+        own.or(default)
+            .map(|zones| zones.iter().map(|z| self.resolved(z)).collect())
+            .unwrap_or_default()
+    }
+
+    fn read(mut self, raw: RawDescriptor) -> FileOutput {
+        let service_class = raw
+            .service
+            .as_ref()
+            .and_then(|s| s.data_class.as_ref())
+            .and_then(|c| self.class(c).map(|v| Resolved::new(v, self.span(c))));
+        let defaults = raw.defaults.as_ref();
+        let default_class = defaults
+            .and_then(|d| d.data_class.as_ref())
+            .and_then(|c| self.class(c).map(|v| Resolved::new(v, self.span(c))));
+        let default_kind = defaults.and_then(|d| d.kind.as_ref()).map(|k| self.kind(k));
+        let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+        let mut placements = Vec::new();
+        for w in &raw.workload {
+            let name_span = self.span(&w.name);
+            let name = w.name.get_ref().trim();
+            if name.is_empty() {
+                self.issues
+                    .push(ParseIssue::new(name_span, "workload name is empty"));
+                continue;
+            }
+            if seen.insert(name.to_owned(), name_span).is_some() {
+                self.issues.push(
+                    ParseIssue::new(name_span, format!("workload `{name}` is declared twice in this file"))
+                        .with_help("workload names are unique in a file: they make the address `<path>#<name>`"),
+                );
+                continue;
+            }
+            if let Some(p) = self.workload(
+                w,
+                name,
+                name_span,
+                defaults,
+                &service_class,
+                &default_class,
+                default_kind.flatten(),
+            ) {
+                placements.push(p);
+            }
+        }
+        FileOutput {
+            placements,
+            issues: self.issues,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn workload(
+        &mut self,
+        w: &RawWorkload,
+        name: &str,
+        name_span: Span,
+        defaults: Option<&RawDefaults>,
+        service_class: &Option<Resolved<u8>>,
+        default_class: &Option<Resolved<u8>>,
+        default_kind: Option<WorkloadKind>,
+    ) -> Option<Placement> {
+        let kind = match &w.kind {
+            Some(k) => self.kind(k)?,
+            None => default_kind.unwrap_or(WorkloadKind::Other),
+        };
+        let Some(provider) = self.inherit(
+            w.provider.as_ref(),
+            defaults.and_then(|d| d.provider.as_ref()),
+            name_span,
+        ) else {
+            self.issues.push(
+                ParseIssue::new(name_span, format!("workload `{name}` has no provider"))
+                    .with_help("set `provider` on the workload or in `[defaults]`"),
+            );
+            return None;
+        };
+        let region: Resolution<String> = self
+            .inherit(
+                w.region.as_ref(),
+                defaults.and_then(|d| d.region.as_ref()),
+                name_span,
+            )
+            .ok_or_else(|| Unresolved {
+                reason: "no `region` on the workload and none in `[defaults]`".into(),
+                span: name_span,
+                help: Some("set `region` on the workload or in `[defaults]`".into()),
+            });
+        let zones = self.zones(w.zones.as_ref(), defaults.and_then(|d| d.zones.as_ref()));
+        let data_class = match &w.data_class {
+            Some(c) => Some(Resolved::new(self.class(c)?, self.span(c))),
+            None => service_class
+                .clone()
+                .map(|c| c.with_via(name_span, "this workload inherits it from `[service]`"))
+                .or_else(|| {
+                    default_class.clone().map(|c| {
+                        c.with_via(name_span, "this workload inherits it from `[defaults]`")
+                    })
+                }),
+        };
+        let mut replicas = Vec::new();
+        for r in &w.replica {
+            let Some(role) = ReplicaRole::parse(r.role.get_ref()) else {
+                let names = ReplicaRole::ALL.map(ReplicaRole::as_str);
+                let help = suggest::did_you_mean(r.role.get_ref(), names)
+                    .unwrap_or_else(|| format!("use one of {}", quoted(&names)));
+                self.issues.push(
+                    ParseIssue::new(
+                        self.span(&r.role),
+                        format!("unknown replica role `{}`", r.role.get_ref()),
+                    )
+                    .with_help(help),
+                );
+                continue;
+            };
+            let role_span = self.span(&r.role);
+            let provider = match &r.provider {
+                Some(p) => self.resolved(p),
+                None => provider
+                    .clone()
+                    .with_via(role_span, "the replica defaults to the workload's provider"),
+            };
+            let region = r.region.as_ref().map(|v| self.resolved(v)).ok_or_else(|| Unresolved {
+                reason: "the replica has no `region`".into(),
+                span: role_span,
+                help: Some("set `region` on the `[[workload.replica]]`: a copy's region is checked like the workload's".into()),
+            });
+            replicas.push(Replica {
+                role: Resolved::new(role, role_span),
+                provider,
+                region,
+                zones: self.zones(r.zones.as_ref(), None),
+            });
+        }
+        Some(Placement {
+            address: format!("{}#{name}", self.path),
+            path: self.path.to_owned(),
+            name_span,
+            kind,
+            provider,
+            region,
+            zones,
+            replicas,
+            data_class,
+            origin: Origin::Descriptor,
+            source: self.id,
+        })
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

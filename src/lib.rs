@@ -1,0 +1,238 @@
+//! yunlint: where every workload of a bank's infrastructure runs, checked against China's financial
+//! cloud and data-residency rules.
+//!
+//! One pass, one direction: discover → parse → resolve → check → report. [`lint`] runs the pass;
+//! the binary only parses arguments, calls it through [`commands`] and maps the result to an exit
+//! code.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod discover;
+pub mod finding;
+pub mod frontends;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod suggest;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::{Config, ConfigError, ConfigFailure};
+use crate::discover::{DiscoverError, FileFormat, Walk};
+use crate::finding::{Finding, Label};
+use crate::frontends::{FileOutput, ParseIssue};
+use crate::model::Placement;
+use crate::rules::{ParseError, Selection, UnknownSelector};
+use crate::source::{SourceFile, SourceId, SourceMap, Span, relative_display};
+
+/// What a run is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub force_exclude: bool,
+    pub as_of: Option<Date>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Standard input's text and the file name it stands for (`check -`).
+    pub stdin: Option<(String, String)>,
+}
+
+/// Everything a run found, ready for a reporter.
+#[derive(Debug)]
+pub struct LintRun {
+    pub sources: SourceMap,
+    pub config: Config,
+    pub placements: Vec<Placement>,
+    pub findings: Vec<Finding>,
+    /// Files read (parsed or not).
+    pub files: usize,
+    pub elapsed: Duration,
+}
+
+/// Why a run could not do its job (exit 2).
+#[derive(Debug)]
+pub enum Failure {
+    Config {
+        errors: Vec<ConfigError>,
+        sources: SourceMap,
+    },
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Discover(DiscoverError),
+    Selector(UnknownSelector),
+}
+
+impl Failure {
+    pub fn from_config(failure: ConfigFailure, sources: SourceMap) -> Self {
+        match failure {
+            ConfigFailure::Invalid(errors) => Failure::Config { errors, sources },
+            ConfigFailure::Unreadable { path, error } => Failure::Unreadable { path, error },
+        }
+    }
+}
+
+/// Today's date in the local time zone: the only place yunlint reads the clock.
+pub fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Standard input as a path argument.
+pub const STDIN_PATH: &str = "-";
+
+pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
+    let started = Instant::now();
+    let today = options.as_of.unwrap_or_else(today);
+    let mut sources = SourceMap::default();
+
+    let paths: Vec<PathBuf> = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let config_file = match &options.config {
+        Some(file) => Some(file.clone()),
+        None => {
+            let first = paths
+                .iter()
+                .find(|p| p.as_os_str() != STDIN_PATH)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
+            config::find(&first)
+        }
+    };
+    let config = match config::load(config_file.as_deref(), cwd, today, &mut sources) {
+        Ok(config) => config,
+        Err(failure) => return Err(Failure::from_config(failure, sources)),
+    };
+    let selection = Selection::new(&options.select, &options.ignore, &config.rule_levels)
+        .map_err(Failure::Selector)?;
+
+    let walk_paths: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != STDIN_PATH)
+        .cloned()
+        .collect();
+    let discovered = Walk {
+        root: &config.root,
+        exclude: &config.exclude,
+        force_exclude: options.force_exclude,
+    }
+    .run(&walk_paths)
+    .map_err(Failure::Discover)?;
+
+    let base = sources.next_id().0;
+    let mut inputs: Vec<Input> = discovered
+        .files
+        .iter()
+        .map(|f| Input::File(f.path.clone(), f.format))
+        .collect();
+    if let Some((name, text)) = &options.stdin
+        && let Some(format) = discover::classify(Path::new(name))
+    {
+        inputs.push(Input::Stdin(PathBuf::from(name), format, text.clone()));
+    }
+    let parsed: Vec<(SourceFile, FileOutput)> = inputs
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let id = SourceId(base + u32::try_from(i).expect("fewer than 2^32 files"));
+            load_and_parse(input, id, cwd, &config.root)
+        })
+        .collect();
+
+    let files = parsed.len();
+    let mut placements = Vec::new();
+    let mut issues: Vec<ParseIssue> = Vec::new();
+    for (file, output) in parsed {
+        sources.add(file);
+        placements.extend(output.placements);
+        issues.extend(output.issues);
+    }
+
+    let mut findings = rules::check(&placements, &config.policy, &selection);
+    findings.extend(
+        issues
+            .into_iter()
+            .filter_map(|issue| selection.apply(parse_finding(issue))),
+    );
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+
+    Ok(LintRun {
+        sources,
+        config,
+        placements,
+        findings,
+        files,
+        elapsed: started.elapsed(),
+    })
+}
+
+enum Input {
+    File(PathBuf, FileFormat),
+    Stdin(PathBuf, FileFormat, String),
+}
+
+fn parse_finding(issue: ParseIssue) -> Finding {
+    let mut finding = Finding::new(
+        &ParseError::META,
+        Label::new(issue.span, "here"),
+        issue.message,
+    );
+    finding.help = issue.help;
+    finding
+}
+
+/// Reads one file (never failing: an unreadable or non-UTF-8 file is a parse issue) and parses it.
+fn load_and_parse(input: Input, id: SourceId, cwd: &Path, root: &Path) -> (SourceFile, FileOutput) {
+    let (path, format, bytes) = match input {
+        Input::File(path, format) => {
+            let bytes = std::fs::read(&path);
+            (path, format, bytes)
+        }
+        Input::Stdin(path, format, text) => (path, format, Ok(text.into_bytes())),
+    };
+    let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+    let display = relative_display(&absolute, cwd);
+    let rel = relative_display(&absolute, root);
+    let (text, issue) = match bytes {
+        Err(e) => (String::new(), Some((0, format!("cannot read file: {e}")))),
+        Ok(bytes) => decode(bytes),
+    };
+    let file = SourceFile::new(display, rel, absolute, text);
+    let output = match issue {
+        Some((offset, message)) => FileOutput {
+            placements: Vec::new(),
+            issues: vec![ParseIssue::new(Span::new(id, offset..offset), message)],
+        },
+        None => frontends::parse(format, &file, id),
+    };
+    (file, output)
+}
+
+/// UTF-8 text without a byte-order mark, or the lossy text and where the first invalid byte is.
+fn decode(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                // Keep offsets aligned with the file on disk by blanking the mark rather than removing it.
+                text.replace_range(0..3, "   ");
+            }
+            (text, None)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            (text, Some((offset, "file is not valid UTF-8".to_owned())))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use yunlint::cli::Cli;
+use yunlint::commands::{self, Fatal};
+
+const ISSUES_URL: &str = "https://github.com/yunlint/yunlint/issues";
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "yunlint failed: internal error: {info}\nThis is a bug in yunlint. Please report it at {ISSUES_URL} with the command you ran."
+        );
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match std::panic::catch_unwind(|| commands::run(cli)) {
+        Ok(Ok(status)) => ExitCode::from(status.code()),
+        Ok(Err(Fatal::BrokenPipe)) => ExitCode::SUCCESS,
+        Ok(Err(Fatal::Error {
+            diagnostics,
+            message,
+        })) => {
+            eprint!("{diagnostics}");
+            eprintln!("yunlint failed: {message}");
+            ExitCode::from(2)
+        }
+        Err(_) => ExitCode::from(2),
+    }
+}

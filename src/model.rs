@@ -1,0 +1,160 @@
+//! The common model every front end produces: where one workload runs.
+
+use std::fmt;
+
+use crate::source::{SourceId, Span};
+
+/// A value with the span it was read from and the chain of places it came through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved<T> {
+    pub value: T,
+    pub span: Span,
+    /// Where the value came from, nearest first ("inherited from `[defaults]`").
+    pub via: Vec<Via>,
+}
+
+impl<T> Resolved<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Resolved {
+            value,
+            span,
+            via: Vec::new(),
+        }
+    }
+
+    pub fn with_via(mut self, span: Span, note: impl Into<String>) -> Self {
+        self.via.push(Via {
+            span,
+            note: note.into(),
+        });
+        self
+    }
+}
+
+/// One step of a value's provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Via {
+    pub span: Span,
+    pub note: String,
+}
+
+/// Why a value could not be worked out, and where that was noticed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unresolved {
+    pub reason: String,
+    pub span: Span,
+    /// What the user can do about it, when the front end knows.
+    pub help: Option<String>,
+}
+
+pub type Resolution<T> = Result<Resolved<T>, Unresolved>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WorkloadKind {
+    Compute,
+    Database,
+    Storage,
+    Kubernetes,
+    Network,
+    Other,
+}
+
+impl WorkloadKind {
+    pub const ALL: [WorkloadKind; 6] = [
+        WorkloadKind::Compute,
+        WorkloadKind::Database,
+        WorkloadKind::Storage,
+        WorkloadKind::Kubernetes,
+        WorkloadKind::Network,
+        WorkloadKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::Compute => "compute",
+            WorkloadKind::Database => "database",
+            WorkloadKind::Storage => "storage",
+            WorkloadKind::Kubernetes => "kubernetes",
+            WorkloadKind::Network => "network",
+            WorkloadKind::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReplicaRole {
+    Dr,
+    Backup,
+    ReadReplica,
+}
+
+impl ReplicaRole {
+    pub const ALL: [ReplicaRole; 3] = [
+        ReplicaRole::Dr,
+        ReplicaRole::Backup,
+        ReplicaRole::ReadReplica,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplicaRole::Dr => "dr",
+            ReplicaRole::Backup => "backup",
+            ReplicaRole::ReadReplica => "read-replica",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl fmt::Display for ReplicaRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which front end produced a placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Descriptor,
+}
+
+/// A DR copy, backup or read replica: checked like a placement, in its own region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replica {
+    pub role: Resolved<ReplicaRole>,
+    pub provider: Resolved<String>,
+    pub region: Resolution<String>,
+    pub zones: Vec<Resolved<String>>,
+}
+
+/// One thing that runs or stores data somewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// Stable identity: `<path>#<name>` for descriptors.
+    pub address: String,
+    /// The file it was read from, relative to the project root (matched by `[[classify]]` globs).
+    pub path: String,
+    /// The span that names the placement (a workload's `name`).
+    pub name_span: Span,
+    pub kind: WorkloadKind,
+    pub provider: Resolved<String>,
+    pub region: Resolution<String>,
+    pub zones: Vec<Resolved<String>>,
+    pub replicas: Vec<Replica>,
+    /// The data class set on the workload or inherited from its service (JR/T 0197-2020 level).
+    pub data_class: Option<Resolved<u8>>,
+    pub origin: Origin,
+    pub source: SourceId,
+}

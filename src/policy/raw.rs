@@ -1,0 +1,87 @@
+//! The TOML shape shared by the built-in pack and `yunlint.toml`, with spans on every value a
+//! diagnostic may point at.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    /// The pack's own name (packs only).
+    pub name: Option<Spanned<String>>,
+    /// The pack a `yunlint.toml` builds on.
+    pub extends: Option<Spanned<String>>,
+    pub finance_grade_from: Option<Spanned<i64>>,
+    pub default_data_class: Option<Spanned<i64>>,
+    pub require_certified: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub providers: BTreeMap<Spanned<String>, RawProvider>,
+    #[serde(default)]
+    pub regions: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub residency: Vec<RawResidency>,
+    #[serde(default)]
+    pub classify: Vec<RawClassify>,
+    #[serde(default)]
+    pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    pub discovery: Option<RawDiscovery>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProvider {
+    pub name: Option<String>,
+    pub certified: Option<Spanned<RawCertified>>,
+    pub certified_by: Option<String>,
+    pub source: Option<String>,
+    pub as_of: Option<Spanned<Datetime>>,
+    pub until: Option<Spanned<Datetime>>,
+    pub finance: Option<Vec<Spanned<String>>>,
+    pub mainland: Option<Vec<Spanned<String>>>,
+    pub non_mainland: Option<Vec<Spanned<String>>>,
+    pub aliases: Option<BTreeMap<String, Spanned<String>>>,
+    pub unlisted: Option<Spanned<String>>,
+}
+
+/// `certified = true | false | "unknown"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawCertified {
+    Flag(bool),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResidency {
+    /// `4`, `">=4"`, `">3"`, `"<=2"`: which data classes the requirement covers (all when absent).
+    pub data_class: Option<Spanned<RawClassBound>>,
+    /// Region ids and `@group` references.
+    pub allow: Spanned<Vec<Spanned<String>>>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawClassBound {
+    Exact(i64),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClassify {
+    #[serde(rename = "match")]
+    pub pattern: Spanned<String>,
+    pub data_class: Spanned<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDiscovery {
+    #[serde(default)]
+    pub exclude: Vec<Spanned<String>>,
+}

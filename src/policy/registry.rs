@@ -1,0 +1,167 @@
+//! The provider registry: certification and the explicit region lists of each provider.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Certification {
+    Certified,
+    NotCertified,
+    Unknown,
+}
+
+impl Certification {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Certification::Certified => "true",
+            Certification::NotCertified => "false",
+            Certification::Unknown => "unknown",
+        }
+    }
+}
+
+/// Where a region stands, from the registry's explicit lists only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionClass {
+    /// Mainland China and finance-grade.
+    Finance,
+    /// Mainland China.
+    Mainland,
+    /// Outside mainland China (Hong Kong, Macau and Taiwan included).
+    NonMainland,
+    /// Not in any list of the provider.
+    Unknown,
+}
+
+impl RegionClass {
+    pub fn is_mainland(self) -> bool {
+        matches!(self, RegionClass::Finance | RegionClass::Mainland)
+    }
+}
+
+/// How to treat a region that no list names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unlisted {
+    #[default]
+    Unknown,
+    NonMainland,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProviderEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub certified: Certification,
+    /// Where `certified` was set, when it was set in a file.
+    pub certified_span: Option<Span>,
+    pub certified_by: Option<String>,
+    pub source: Option<String>,
+    pub as_of: Option<Date>,
+    pub until: Option<(Date, Span)>,
+    /// Region lists in the order the registry gives them (the first are suggested in help texts).
+    pub finance: Vec<String>,
+    pub mainland: Vec<String>,
+    pub non_mainland: Vec<String>,
+    pub aliases: BTreeMap<String, String>,
+    pub unlisted: Unlisted,
+    /// The key of the entry that last set it (the pack's or the user's).
+    pub defined_at: Span,
+}
+
+impl ProviderEntry {
+    pub fn new(id: String, defined_at: Span) -> Self {
+        ProviderEntry {
+            id,
+            name: None,
+            certified: Certification::Unknown,
+            certified_span: None,
+            certified_by: None,
+            source: None,
+            as_of: None,
+            until: None,
+            finance: Vec::new(),
+            mainland: Vec::new(),
+            non_mainland: Vec::new(),
+            aliases: BTreeMap::new(),
+            unlisted: Unlisted::Unknown,
+            defined_at,
+        }
+    }
+
+    /// The region id an alias stands for (`shjr` → `ap-shanghai-fsi`), or the region itself.
+    pub fn canonical<'a>(&'a self, region: &'a str) -> &'a str {
+        self.aliases.get(region).map_or(region, String::as_str)
+    }
+
+    pub fn classify(&self, region: &str) -> RegionClass {
+        let region = self.canonical(region);
+        let listed = |list: &[String]| list.iter().any(|r| r == region);
+        if listed(&self.finance) {
+            RegionClass::Finance
+        } else if listed(&self.mainland) {
+            RegionClass::Mainland
+        } else if listed(&self.non_mainland) || self.unlisted == Unlisted::NonMainland {
+            RegionClass::NonMainland
+        } else {
+            RegionClass::Unknown
+        }
+    }
+
+    /// Every region id and alias the registry lists for this provider.
+    pub fn known_regions(&self) -> impl Iterator<Item = &str> {
+        self.finance
+            .iter()
+            .chain(&self.mainland)
+            .chain(&self.non_mainland)
+            .chain(self.aliases.keys())
+            .map(String::as_str)
+    }
+
+    pub fn has_regions(&self) -> bool {
+        self.known_regions().next().is_some()
+    }
+
+    /// The certification's end date, when it has passed as of `today`.
+    pub fn expired(&self, today: Date) -> Option<(Date, Span)> {
+        self.until.filter(|(until, _)| *until < today)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceId;
+
+    fn entry() -> ProviderEntry {
+        let mut e = ProviderEntry::new("tencentcloud".into(), Span::new(SourceId(0), 0..1));
+        e.finance.push("ap-shanghai-fsi".into());
+        e.mainland.push("ap-shanghai".into());
+        e.non_mainland.push("ap-hongkong".into());
+        e.aliases.insert("shjr".into(), "ap-shanghai-fsi".into());
+        e
+    }
+
+    #[test]
+    fn regions_are_classified_by_lists_not_prefixes() {
+        let e = entry();
+        assert_eq!(e.classify("ap-shanghai-fsi"), RegionClass::Finance);
+        assert_eq!(e.classify("ap-shanghai"), RegionClass::Mainland);
+        assert_eq!(e.classify("ap-hongkong"), RegionClass::NonMainland);
+        assert_eq!(e.classify("ap-guangzhou"), RegionClass::Unknown);
+    }
+
+    #[test]
+    fn aliases_classify_as_their_region() {
+        assert_eq!(entry().classify("shjr"), RegionClass::Finance);
+    }
+
+    #[test]
+    fn unlisted_non_mainland_makes_every_other_region_abroad() {
+        let mut e = entry();
+        e.unlisted = Unlisted::NonMainland;
+        assert_eq!(e.classify("us-east-1"), RegionClass::NonMainland);
+    }
+}

@@ -1,0 +1,352 @@
+//! The rules: one file each, one registry, and the engine that runs them over placements.
+//!
+//! Each placement, then each of its replicas, is a [`Subject`]. The decision rules run in the order
+//! of ARCHITECTURE.md and the first that fails gives the one finding for that subject, so a region
+//! outside the mainland is not also reported as not finance-grade.
+
+mod certification_expired;
+mod missing_data_class;
+mod parse_error;
+mod region_not_allowed;
+mod region_not_finance_grade;
+mod region_outside_jurisdiction;
+mod replica_outside_jurisdiction;
+mod uncertified_provider;
+mod unknown_provider;
+mod unknown_region;
+mod unresolved_region;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+pub use certification_expired::CertificationExpired;
+pub use missing_data_class::MissingDataClass;
+pub use parse_error::ParseError;
+pub use region_not_allowed::RegionNotAllowed;
+pub use region_not_finance_grade::RegionNotFinanceGrade;
+pub use region_outside_jurisdiction::RegionOutsideJurisdiction;
+pub use replica_outside_jurisdiction::ReplicaOutsideJurisdiction;
+pub use uncertified_provider::UncertifiedProvider;
+pub use unknown_provider::UnknownProvider;
+pub use unknown_region::UnknownRegion;
+pub use unresolved_region::UnresolvedRegion;
+
+use crate::finding::{Finding, FindingSubject, Label, Severity};
+use crate::model::{Placement, Replica, Resolution, Resolved};
+use crate::policy::{EffectiveClass, Policy, ProviderEntry};
+
+/// Where the rule pages live; each rule's `url` is this plus `<code>.md`.
+pub const DOCS_BASE: &str = "https://github.com/yunlint/yunlint/blob/main/docs/rules/";
+
+/// A rule's identity and documentation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// The doc comment as written, one leading space per line.
+    pub doc_source: &'static str,
+}
+
+impl RuleMeta {
+    /// The documentation in Markdown.
+    pub fn doc(&self) -> String {
+        self.doc_source
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_owned()
+    }
+
+    /// The first sentence of "What it does".
+    pub fn summary(&self) -> String {
+        let doc = self.doc();
+        let text = doc
+            .split("## What it does")
+            .nth(1)
+            .unwrap_or_default()
+            .split("##")
+            .next()
+            .unwrap_or_default();
+        let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        joined
+            .split_once(". ")
+            .map_or(joined.trim_end_matches('.').to_owned(), |(first, _)| {
+                first.to_owned()
+            })
+    }
+
+    /// The rule's page: `yunlint explain` prints it and `docs/rules/<code>.md` is generated from it.
+    pub fn page(&self) -> String {
+        format!(
+            "# {} {}\n\nDefault severity: {}\n\n{}\n",
+            self.code,
+            self.name,
+            self.severity,
+            self.doc()
+        )
+    }
+
+    pub fn url(&self) -> String {
+        format!("{DOCS_BASE}{}.md", self.code)
+    }
+}
+
+/// Declares a rule: its doc comment is its documentation (kept with `concat!`, as clippy does).
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub $ident:ident { code: $code:ident, name: $name:literal, severity: $severity:ident }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $ident;
+
+        impl $ident {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: stringify!($code),
+                name: $name,
+                severity: $crate::finding::Severity::$severity,
+                doc_source: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// One placement or one of its replicas, with the data class it is checked with.
+pub struct Subject<'a> {
+    pub placement: &'a Placement,
+    pub replica: Option<&'a Replica>,
+    pub class: EffectiveClass,
+}
+
+impl Subject<'_> {
+    pub fn provider(&self) -> &Resolved<String> {
+        self.replica
+            .map_or(&self.placement.provider, |r| &r.provider)
+    }
+
+    pub fn region(&self) -> &Resolution<String> {
+        self.replica.map_or(&self.placement.region, |r| &r.region)
+    }
+
+    /// The provider's registry entry, when it has one.
+    pub fn entry<'p>(&self, policy: &'p Policy) -> Option<&'p ProviderEntry> {
+        policy.provider(&self.provider().value)
+    }
+
+    /// The resolved region and the provider's entry: what every region rule needs.
+    pub fn located<'p>(
+        &self,
+        policy: &'p Policy,
+    ) -> Option<(&Resolved<String>, &'p ProviderEntry)> {
+        Some((self.region().as_ref().ok()?, self.entry(policy)?))
+    }
+
+    /// "workload `x`" or "dr replica of `x`", for messages.
+    pub fn describe(&self) -> String {
+        let name = self
+            .placement
+            .address
+            .rsplit('#')
+            .next()
+            .unwrap_or(&self.placement.address);
+        match self.replica {
+            None => format!("`{name}`"),
+            Some(r) => format!("{} replica of `{name}`", r.role.value),
+        }
+    }
+
+    pub fn finding_subject(&self) -> FindingSubject {
+        FindingSubject {
+            address: self.placement.address.clone(),
+            provider: self.provider().value.clone(),
+            region: self.region().as_ref().ok().map(|r| r.value.clone()),
+            replica: self.replica.map(|r| r.role.value.as_str().to_owned()),
+        }
+    }
+
+    /// Labels along the chain a value came through.
+    pub fn via_labels<T>(value: &Resolved<T>) -> impl Iterator<Item = Label> + '_ {
+        value.via.iter().map(|v| Label::new(v.span, v.note.clone()))
+    }
+}
+
+/// A check over one subject. Rules see placements and the policy only: no files, environment or clock.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    fn check(&self, subject: &Subject<'_>, policy: &Policy) -> Option<Finding>;
+}
+
+/// Every rule, ordered by code: the source of `yunlint rules`, `explain` and `docs/rules/`.
+pub static RULES: &[&RuleMeta] = &[
+    &UncertifiedProvider::META,
+    &UnknownProvider::META,
+    &CertificationExpired::META,
+    &RegionOutsideJurisdiction::META,
+    &RegionNotFinanceGrade::META,
+    &UnknownRegion::META,
+    &UnresolvedRegion::META,
+    &RegionNotAllowed::META,
+    &ReplicaOutsideJurisdiction::META,
+    &MissingDataClass::META,
+    &ParseError::META,
+];
+
+/// The decision steps, in order: the first enabled rule that fails gives the subject's finding.
+static DECISION_CHAIN: &[&dyn Rule] = &[
+    &UnknownProvider,
+    &UncertifiedProvider,
+    &CertificationExpired,
+    &UnresolvedRegion,
+    &UnknownRegion,
+    &RegionOutsideJurisdiction,
+    &ReplicaOutsideJurisdiction,
+    &RegionNotFinanceGrade,
+    &RegionNotAllowed,
+];
+
+/// Rules checked on every subject besides the chain.
+static INDEPENDENT: &[&dyn Rule] = &[&MissingDataClass];
+
+pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES.iter().copied()
+}
+
+/// A rule by code (`YL201`, any case) or name (`region-outside-jurisdiction`).
+pub fn find(key: &str) -> Option<&'static RuleMeta> {
+    all().find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+}
+
+/// A severity setting: `[rules]` in `yunlint.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warn,
+    Off,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "error" => Some(Level::Error),
+            "warn" => Some(Level::Warn),
+            "off" => Some(Level::Off),
+            _ => None,
+        }
+    }
+}
+
+/// Which rules run and at which severity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    severities: BTreeMap<&'static str, Severity>,
+}
+
+/// A selector that names no rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSelector {
+    pub selector: String,
+    pub suggestion: Option<String>,
+}
+
+impl Selection {
+    /// `select` (every rule when empty), minus `ignore`, then the configuration's levels.
+    pub fn new(
+        select: &[String],
+        ignore: &[String],
+        levels: &BTreeMap<&'static str, Level>,
+    ) -> Result<Self, UnknownSelector> {
+        let selected = |list: &[String]| -> Result<Vec<&'static str>, UnknownSelector> {
+            let mut out = Vec::new();
+            for s in list {
+                let matched = matching(s);
+                if matched.is_empty() {
+                    let candidates = all().flat_map(|r| [r.code, r.name]);
+                    return Err(UnknownSelector {
+                        selector: s.clone(),
+                        suggestion: crate::suggest::closest(s, candidates).map(str::to_owned),
+                    });
+                }
+                out.extend(matched);
+            }
+            Ok(out)
+        };
+        let chosen = if select.is_empty() {
+            all().map(|r| r.code).collect()
+        } else {
+            selected(select)?
+        };
+        let ignored = selected(ignore)?;
+        let mut severities = BTreeMap::new();
+        for code in chosen {
+            if ignored.contains(&code) {
+                continue;
+            }
+            let Some(rule) = find(code) else { continue };
+            let severity = match levels.get(code) {
+                Some(Level::Off) => continue,
+                Some(Level::Error) => Severity::Error,
+                Some(Level::Warn) => Severity::Warning,
+                None => rule.severity,
+            };
+            severities.insert(code, severity);
+        }
+        Ok(Selection { severities })
+    }
+
+    pub fn severity(&self, rule: &RuleMeta) -> Option<Severity> {
+        self.severities.get(rule.code).copied()
+    }
+
+    /// Sets the selected severity on a finding, or drops it when its rule is off.
+    pub fn apply(&self, mut finding: Finding) -> Option<Finding> {
+        finding.severity = self.severity(finding.rule)?;
+        Some(finding)
+    }
+}
+
+/// The rules a selector names: `ALL`, a code, a name, or a code prefix (`YL2`).
+fn matching(selector: &str) -> Vec<&'static str> {
+    if selector.eq_ignore_ascii_case("all") {
+        return all().map(|r| r.code).collect();
+    }
+    let upper = selector.to_ascii_uppercase();
+    all()
+        .filter(|r| r.name == selector || (upper.starts_with("YL") && r.code.starts_with(&upper)))
+        .map(|r| r.code)
+        .collect()
+}
+
+/// Runs the selected rules over every placement and its replicas, in parallel; the result is sorted.
+pub fn check(placements: &[Placement], policy: &Policy, selection: &Selection) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = placements
+        .par_iter()
+        .flat_map_iter(|placement| {
+            let class = policy.effective_class(placement);
+            let subjects = std::iter::once(None)
+                .chain(placement.replicas.iter().map(Some))
+                .map(move |replica| Subject {
+                    placement,
+                    replica,
+                    class,
+                });
+            let mut out = Vec::new();
+            for subject in subjects {
+                let decided = DECISION_CHAIN
+                    .iter()
+                    .filter(|r| selection.severity(r.meta()).is_some())
+                    .find_map(|r| r.check(&subject, policy));
+                out.extend(decided);
+                out.extend(INDEPENDENT.iter().filter_map(|r| r.check(&subject, policy)));
+            }
+            out.into_iter().filter_map(|f| selection.apply(f))
+        })
+        .collect();
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}

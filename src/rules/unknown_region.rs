@@ -1,0 +1,78 @@
+use super::{Rule, RuleMeta, Subject, declare_rule};
+use crate::finding::{Finding, Label};
+use crate::policy::{Policy, RegionClass};
+use crate::suggest;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a region that is not a known region id of its provider, with a "did you mean" when a
+    /// known id is close (`cn-shangai` → `cn-shanghai`).
+    ///
+    /// ## Why is this bad?
+    /// Regions are classified only by the registry's explicit lists, never by their prefix: Alibaba's
+    /// `cn-hongkong` is Hong Kong and every Tencent mainland region starts with `ap-`. A region that
+    /// no list names cannot be shown to be in mainland China. It is usually a typo, which the provider
+    /// would reject at apply time, or a region newer than the registry.
+    ///
+    /// ## Regulation
+    /// Cybersecurity Law art. 37; PIPL arts. 38-40; Data Security Law art. 31: where the data is
+    /// stored decides whether it leaves the country.
+    ///
+    /// ## Example
+    /// ```toml,expect_finding
+    /// [[workload]]
+    /// name = "web"
+    /// kind = "compute"
+    /// provider = "alicloud"
+    /// region = "cn-shangai"
+    /// data_class = 2
+    /// ```
+    ///
+    /// ## How to fix
+    /// Correct the region id. If the region is real and missing from the registry, add it to the
+    /// provider's `mainland`, `finance` or `non_mainland` list in `yunlint.toml`, with the source.
+    ///
+    /// ## How to suppress
+    /// Set `YL203 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// `--ignore unknown-region`.
+    pub UnknownRegion { code: YL203, name: "unknown-region", severity: Error }
+}
+
+impl Rule for UnknownRegion {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, subject: &Subject<'_>, policy: &Policy) -> Option<Finding> {
+        let (region, entry) = subject.located(policy)?;
+        if entry.classify(&region.value) != RegionClass::Unknown {
+            return None;
+        }
+        let help = if !entry.has_regions() {
+            format!(
+                "the registry lists no regions for `{id}`: list the regions of your contract under `[providers.{id}]` (`mainland`, `finance`, `non_mainland`) in yunlint.toml",
+                id = entry.id
+            )
+        } else {
+            suggest::did_you_mean(&region.value, entry.known_regions()).unwrap_or_else(|| {
+                format!(
+                    "if `{}` is a new region, add it to `mainland`, `finance` or `non_mainland` under `[providers.{}]` in yunlint.toml",
+                    region.value, entry.id
+                )
+            })
+        };
+        Some(
+            Finding::new(
+                &Self::META,
+                Label::new(region.span, "unknown region"),
+                format!(
+                    "region `{}` is not a known region of `{}`",
+                    region.value, entry.id
+                ),
+            )
+            .with_labels(Subject::via_labels(region))
+            .with_help(help)
+            .with_subject(subject.finding_subject()),
+        )
+    }
+}

@@ -1,0 +1,63 @@
+use super::{Rule, RuleMeta, Subject, declare_rule};
+use crate::finding::{Finding, Label};
+use crate::policy::Policy;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a placement or replica whose region cannot be worked out from the repository, and says
+    /// why (no region given, a variable without a value, a region set only in the environment).
+    ///
+    /// ## Why is this bad?
+    /// A placement that cannot be verified must not pass silently. Other linters skip values they
+    /// cannot resolve; yunlint reports them, because an unknown region may well be outside the
+    /// mainland. Results never depend on the machine that runs the lint: environment variables such
+    /// as `ALICLOUD_REGION` are not read.
+    ///
+    /// ## Regulation
+    /// Cybersecurity Law art. 37, PIPL art. 40 and PBOC 银发〔2011〕17号: personal financial
+    /// information collected in China is stored and processed in China, which can only be shown for a
+    /// workload whose region is known.
+    ///
+    /// ## Example
+    /// ```toml,expect_finding
+    /// [[workload]]
+    /// name = "batch"
+    /// kind = "compute"
+    /// provider = "alicloud"
+    /// data_class = 2
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set the region where the workload is declared (`region` on the workload or in `[defaults]`),
+    /// or give the value the expression depends on.
+    ///
+    /// ## How to suppress
+    /// Set `YL204 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// `--ignore unresolved-region`.
+    pub UnresolvedRegion { code: YL204, name: "unresolved-region", severity: Error }
+}
+
+impl Rule for UnresolvedRegion {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, subject: &Subject<'_>, _policy: &Policy) -> Option<Finding> {
+        let unresolved = subject.region().as_ref().err()?;
+        Some(
+            Finding::new(
+                &Self::META,
+                Label::new(unresolved.span, "region unknown"),
+                format!(
+                    "region of {} cannot be determined: {}",
+                    subject.describe(),
+                    unresolved.reason
+                ),
+            )
+            .with_help(unresolved.help.clone().unwrap_or_else(|| {
+                "set the region explicitly: a placement that cannot be verified never passes".into()
+            }))
+            .with_subject(subject.finding_subject()),
+        )
+    }
+}

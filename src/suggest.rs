@@ -1,0 +1,62 @@
+//! "Did you mean" suggestions by edit distance.
+
+/// The candidate closest to `input`, if it is close enough to be a likely typo.
+pub fn closest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let limit = (input.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != input)
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&input.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// `did you mean `x`?`, when there is a close candidate.
+pub fn did_you_mean<'a, I>(input: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    closest(input, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" and "unknown variant" errors, whose
+/// wording is serde's own (`serde::de::Error::unknown_field`): the closest expected name.
+pub fn from_serde_message(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    did_you_mean(unknown, candidates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_a_near_region() {
+        let regions = ["cn-shanghai", "cn-shenzhen", "cn-hangzhou"];
+        assert_eq!(closest("cn-shangai", regions), Some("cn-shanghai"));
+        assert_eq!(closest("eu-west-1", regions), None);
+    }
+
+    #[test]
+    fn reads_serde_unknown_field_messages() {
+        let msg = "unknown field `regon`, expected one of `name`, `kind`, `region`";
+        assert_eq!(
+            from_serde_message(msg).as_deref(),
+            Some("did you mean `region`?")
+        );
+        assert_eq!(from_serde_message("invalid type: integer"), None);
+    }
+}
