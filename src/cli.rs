@@ -40,8 +40,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     /// Use this configuration file instead of the nearest yunlint.toml
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
+
+    /// Ignore every yunlint.toml: the built-in policy only
+    #[arg(long)]
+    pub isolated: bool,
 
     /// Judge certification dates as of this day instead of today
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]

@@ -37,6 +37,8 @@ use crate::source::{SourceFile, SourceId, SourceMap, Span, relative_display};
 pub struct LintOptions {
     pub paths: Vec<PathBuf>,
     pub config: Option<PathBuf>,
+    /// Ignore every `yunlint.toml`.
+    pub isolated: bool,
     pub force_exclude: bool,
     pub as_of: Option<Date>,
     pub select: Vec<String>,
@@ -100,6 +102,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         options.paths.clone()
     };
     let config_file = match &options.config {
+        _ if options.isolated => None,
         Some(file) => Some(file.clone()),
         None => {
             let first = paths

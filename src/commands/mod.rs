@@ -82,6 +82,7 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
     Ok(LintOptions {
         paths: walk.paths.clone(),
         config: config.config.clone(),
+        isolated: config.isolated,
         force_exclude: walk.force_exclude,
         as_of: config.as_of,
         select: Vec::new(),

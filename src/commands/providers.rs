@@ -13,7 +13,11 @@ use crate::source::SourceMap;
 pub fn run(args: ProvidersArgs) -> Result<ExitStatus, Fatal> {
     let cwd = cwd()?;
     let today = args.config.as_of.unwrap_or_else(crate::today);
-    let file = args.config.config.clone().or_else(|| config::find(&cwd));
+    let file = match &args.config.config {
+        _ if args.config.isolated => None,
+        Some(file) => Some(file.clone()),
+        None => config::find(&cwd),
+    };
     let mut sources = SourceMap::default();
     let config = config::load(file.as_deref(), &cwd, today, &mut sources)
         .map_err(|failure| crate::Failure::from_config(failure, sources))?;

@@ -152,7 +152,8 @@ impl Human {
         Human {
             handler: GraphicalReportHandler::new_themed(theme)
                 .with_width(WIDTH)
-                .with_links(false),
+                .with_links(false)
+                .with_show_related_as_nested(true),
             color,
         }
     }
@@ -184,7 +185,7 @@ impl Human {
             Some(span) => {
                 let head = Head {
                     message: error.message.clone(),
-                    code: Some("config".into()),
+                    code: Some("config-error".into()),
                     severity: miette::Severity::Error,
                     help: error.help.clone(),
                     url: None,

@@ -4,8 +4,8 @@ use crate::policy::Policy;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a placement on a provider whose certification record has an `until` date that has
-    /// passed (as of the run date, or `--as-of DATE`).
+    /// Flags a placement on a provider whose certification has expired. That is when the record's
+    /// `until` date has passed, as of the run date or `--as-of DATE`.
     ///
     /// ## Why is this bad?
     /// Certifications are granted for a period and must be renewed. A record that has run out is no

@@ -5,9 +5,9 @@ use crate::policy::{ClassOrigin, Policy};
 
 declare_rule! {
     /// ## What it does
-    /// Warns on a descriptor workload that has no data class: none on the workload, none in its
-    /// `[service]`, and no `[[classify]]` entry of `yunlint.toml` matching it. It is then checked with
-    /// the pack's `default_data_class` (3 in `cn-finance`).
+    /// Warns on a descriptor workload that has no data class. That is: none on the workload, none
+    /// in its `[service]` or `[defaults]`, and no `[[classify]]` entry of `yunlint.toml` matching it.
+    /// It is then checked with the pack's `default_data_class` (3 in `cn-finance`).
     ///
     /// ## Why is this bad?
     /// The data class decides which regions are acceptable. Assuming class 3 is safe, but it may

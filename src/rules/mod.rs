@@ -350,3 +350,88 @@ pub fn check(placements: &[Placement], policy: &Policy, selection: &Selection) -
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::{LintOptions, lint};
+
+    /// (code, line) of every finding for a descriptor, checked with the built-in pack.
+    fn findings(descriptor: &str, select: &[&str], ignore: &[&str]) -> Vec<(&'static str, usize)> {
+        let options = LintOptions {
+            paths: vec!["-".into()],
+            isolated: true,
+            as_of: Some("2026-11-23".parse().unwrap()),
+            select: select.iter().map(|s| s.to_string()).collect(),
+            ignore: ignore.iter().map(|s| s.to_string()).collect(),
+            stdin: Some(("t.deploy.toml".into(), descriptor.into())),
+            ..LintOptions::default()
+        };
+        let run = lint(&options, Path::new(".")).unwrap();
+        run.findings
+            .iter()
+            .map(|f| {
+                let file = run.sources.get(f.primary.span.source);
+                (f.rule.code, file.position(f.primary.span.start).line)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn region_outside_mainland_is_not_also_not_finance_grade() {
+        let d = "[[workload]]\nname = \"a\"\nprovider = \"alicloud\"\nregion = \"cn-hongkong\"\ndata_class = 4\n";
+        assert_eq!(findings(d, &[], &[]), [("YL201", 4)]);
+    }
+
+    #[test]
+    fn unknown_provider_is_not_also_an_unknown_region() {
+        let d = "[[workload]]\nname = \"a\"\nprovider = \"alicoud\"\nregion = \"cn-shangai\"\ndata_class = 2\n";
+        assert_eq!(findings(d, &[], &[]), [("YL102", 3)]);
+    }
+
+    #[test]
+    fn an_ignored_step_lets_the_next_one_decide() {
+        let d = "[[workload]]\nname = \"a\"\nprovider = \"google\"\nregion = \"asia-east2\"\ndata_class = 2\n";
+        assert_eq!(findings(d, &[], &[]), [("YL101", 3)]);
+        assert_eq!(findings(d, &[], &["YL101"]), [("YL201", 4)]);
+    }
+
+    #[test]
+    fn each_replica_is_decided_on_its_own() {
+        let d = "[[workload]]\nname = \"a\"\nprovider = \"tencentcloud\"\nregion = \"ap-shanghai\"\ndata_class = 3\n\n\
+                 [[workload.replica]]\nrole = \"dr\"\nregion = \"ap-hongkong\"\n\n\
+                 [[workload.replica]]\nrole = \"backup\"\nregion = \"ap-shenzhen-fsi\"\n";
+        assert_eq!(findings(d, &[], &[]), [("YL202", 4), ("YL301", 9)]);
+    }
+
+    #[test]
+    fn aliases_are_classified_as_their_region() {
+        let d = "[[workload]]\nname = \"a\"\nprovider = \"tencentcloud\"\nregion = \"shjr\"\ndata_class = 4\n";
+        assert_eq!(findings(d, &[], &[]), []);
+    }
+
+    #[test]
+    fn selectors_accept_codes_prefixes_and_names() {
+        let none = BTreeMap::new();
+        let by_prefix = Selection::new(&["YL2".into()], &["unknown-region".into()], &none).unwrap();
+        assert!(
+            by_prefix
+                .severity(&RegionOutsideJurisdiction::META)
+                .is_some()
+        );
+        assert!(by_prefix.severity(&UnknownRegion::META).is_none());
+        assert!(by_prefix.severity(&UnknownProvider::META).is_none());
+        let err = Selection::new(&["YL9999".into()], &[], &none).unwrap_err();
+        assert_eq!(err.selector, "YL9999");
+    }
+
+    #[test]
+    fn config_levels_override_default_severities() {
+        let levels = BTreeMap::from([("YL401", Level::Error), ("YL201", Level::Off)]);
+        let s = Selection::new(&[], &[], &levels).unwrap();
+        assert_eq!(s.severity(&MissingDataClass::META), Some(Severity::Error));
+        assert_eq!(s.severity(&RegionOutsideJurisdiction::META), None);
+    }
+}

@@ -2,8 +2,8 @@ use super::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a file that yunlint could not read: invalid syntax, text that is not UTF-8, an unknown
-    /// key in a descriptor (with "did you mean"), a value of the wrong type or out of range. The
+    /// Reports a file that yunlint could not read. Invalid syntax, text that is not UTF-8, an unknown
+    /// key in a descriptor (with "did you mean"), a value of the wrong type or out of range: the
     /// finding points at the span the parser stopped at, and the run goes on over the other files.
     ///
     /// ## Why is this bad?

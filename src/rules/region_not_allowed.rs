@@ -4,8 +4,8 @@ use crate::policy::Policy;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a placement or replica whose region is not in the `allow` list of a `[[residency]]`
-    /// requirement of `yunlint.toml` that covers its data class.
+    /// Flags a region that a `[[residency]]` requirement does not allow. It applies to a placement
+    /// or replica whose data class the requirement in `yunlint.toml` covers.
     ///
     /// ## Why is this bad?
     /// Institutions narrow the regulator's floor with their own rules: class 4 data only in the

@@ -4,9 +4,10 @@ use crate::policy::{ClassOrigin, Policy, RegionClass};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a placement or replica of data at or above the policy's `finance_grade_from` class
-    /// (3 in `cn-finance`) in a mainland region that is not one of the provider's finance-grade
-    /// regions (Alibaba Finance Cloud, Tencent FSI, Baidu financial regions).
+    /// Flags sensitive data in a mainland region that is not finance-grade. It applies to a
+    /// placement or replica whose data class is at or above the policy's `finance_grade_from`
+    /// (3 in `cn-finance`) outside the provider's finance-grade regions (Alibaba Finance Cloud,
+    /// Tencent FSI, Baidu financial regions).
     ///
     /// ## Why is this bad?
     /// Financial clouds are isolated regions run for financial institutions only, with the security

@@ -4,8 +4,8 @@ use crate::policy::{Policy, RegionClass};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a DR copy, backup or read replica whose region lies outside mainland China, even when
-    /// the primary placement is in the mainland.
+    /// Flags a DR copy, backup or read replica outside mainland China. This holds even when the
+    /// primary placement is in the mainland.
     ///
     /// ## Why is this bad?
     /// A copy is the data. Replicating or backing up to Hong Kong or Singapore is a cross-border

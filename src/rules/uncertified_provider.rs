@@ -4,9 +4,9 @@ use crate::policy::{Certification, Policy};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a placement on a provider that the registry marks as not certified for financial
-    /// workloads (`certified = false`), and, when `require_certified = true`, on a provider whose
-    /// certification is `"unknown"`.
+    /// Flags a placement on a provider that is not certified for financial workloads. A provider
+    /// marked `certified = false` always fails; with `require_certified = true`, one whose
+    /// certification is `"unknown"` fails too.
     ///
     /// ## Why is this bad?
     /// Critical workloads of financial institutions may only run on cloud platforms certified for

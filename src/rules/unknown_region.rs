@@ -5,8 +5,8 @@ use crate::suggest;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a region that is not a known region id of its provider, with a "did you mean" when a
-    /// known id is close (`cn-shangai` → `cn-shanghai`).
+    /// Flags a region that is not a known region of its provider. When a known id is close, the
+    /// finding asks "did you mean" (`cn-shangai` → `cn-shanghai`).
     ///
     /// ## Why is this bad?
     /// Regions are classified only by the registry's explicit lists, never by their prefix: Alibaba's

@@ -4,8 +4,8 @@ use crate::policy::Policy;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a placement or replica whose region cannot be worked out from the repository, and says
-    /// why (no region given, a variable without a value, a region set only in the environment).
+    /// Flags a placement or replica whose region cannot be determined. The finding says why: no
+    /// region given, a variable without a value, a region set only in the environment.
     ///
     /// ## Why is this bad?
     /// A placement that cannot be verified must not pass silently. Other linters skip values they
