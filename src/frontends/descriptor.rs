@@ -220,21 +220,22 @@ impl Reader<'_> {
         default_class: &Option<Resolved<u8>>,
         default_kind: Option<WorkloadKind>,
     ) -> Option<Placement> {
+        // Every field is checked before giving up, so one run reports every problem of a workload.
         let kind = match &w.kind {
-            Some(k) => self.kind(k)?,
-            None => default_kind.unwrap_or(WorkloadKind::Other),
+            Some(k) => self.kind(k),
+            None => Some(default_kind.unwrap_or(WorkloadKind::Other)),
         };
-        let Some(provider) = self.inherit(
+        let provider = self.inherit(
             w.provider.as_ref(),
             defaults.and_then(|d| d.provider.as_ref()),
             name_span,
-        ) else {
+        );
+        if provider.is_none() {
             self.issues.push(
                 ParseIssue::new(name_span, format!("workload `{name}` has no provider"))
                     .with_help("set `provider` on the workload or in `[defaults]`"),
             );
-            return None;
-        };
+        }
         let region: Resolution<String> = self
             .inherit(
                 w.region.as_ref(),
@@ -248,50 +249,27 @@ impl Reader<'_> {
             });
         let zones = self.zones(w.zones.as_ref(), defaults.and_then(|d| d.zones.as_ref()));
         let data_class = match &w.data_class {
-            Some(c) => Some(Resolved::new(self.class(c)?, self.span(c))),
-            None => service_class
-                .clone()
-                .map(|c| c.with_via(name_span, "this workload inherits it from `[service]`"))
-                .or_else(|| {
-                    default_class.clone().map(|c| {
-                        c.with_via(name_span, "this workload inherits it from `[defaults]`")
-                    })
-                }),
-        };
-        let mut replicas = Vec::new();
-        for r in &w.replica {
-            let Some(role) = ReplicaRole::parse(r.role.get_ref()) else {
-                let names = ReplicaRole::ALL.map(ReplicaRole::as_str);
-                let help = suggest::did_you_mean(r.role.get_ref(), names)
-                    .unwrap_or_else(|| format!("use one of {}", quoted(&names)));
-                self.issues.push(
-                    ParseIssue::new(
-                        self.span(&r.role),
-                        format!("unknown replica role `{}`", r.role.get_ref()),
-                    )
-                    .with_help(help),
-                );
-                continue;
-            };
-            let role_span = self.span(&r.role);
-            let provider = match &r.provider {
-                Some(p) => self.resolved(p),
-                None => provider
+            Some(c) => self.class(c).map(|v| Some(Resolved::new(v, self.span(c)))),
+            None => Some(
+                service_class
                     .clone()
-                    .with_via(role_span, "the replica defaults to the workload's provider"),
-            };
-            let region = r.region.as_ref().map(|v| self.resolved(v)).ok_or_else(|| Unresolved {
-                reason: "the replica has no `region`".into(),
-                span: role_span,
-                help: Some("set `region` on the `[[workload.replica]]`: a copy's region is checked like the workload's".into()),
-            });
-            replicas.push(Replica {
-                role: Resolved::new(role, role_span),
-                provider,
-                region,
-                zones: self.zones(r.zones.as_ref(), None),
-            });
-        }
+                    .map(|c| c.with_via(name_span, "this workload inherits it from `[service]`"))
+                    .or_else(|| {
+                        default_class.clone().map(|c| {
+                            c.with_via(name_span, "this workload inherits it from `[defaults]`")
+                        })
+                    }),
+            ),
+        };
+        let replicas: Vec<Option<Replica>> = w
+            .replica
+            .iter()
+            .map(|r| self.replica(r, provider.as_ref()))
+            .collect();
+        let (Some(kind), Some(provider), Some(data_class)) = (kind, provider, data_class) else {
+            return None;
+        };
+        let replicas = replicas.into_iter().collect::<Option<Vec<_>>>()?;
         Some(Placement {
             address: format!("{}#{name}", self.path),
             path: self.path.to_owned(),
@@ -304,6 +282,47 @@ impl Reader<'_> {
             data_class,
             origin: Origin::Descriptor,
             source: self.id,
+        })
+    }
+}
+
+impl Reader<'_> {
+    /// A `[[workload.replica]]`; `None` (with the issue reported) when it is invalid.
+    fn replica(
+        &mut self,
+        r: &RawReplica,
+        workload_provider: Option<&Resolved<String>>,
+    ) -> Option<Replica> {
+        let role_span = self.span(&r.role);
+        let Some(role) = ReplicaRole::parse(r.role.get_ref()) else {
+            let names = ReplicaRole::ALL.map(ReplicaRole::as_str);
+            let help = suggest::did_you_mean(r.role.get_ref(), names)
+                .unwrap_or_else(|| format!("use one of {}", quoted(&names)));
+            self.issues.push(
+                ParseIssue::new(
+                    role_span,
+                    format!("unknown replica role `{}`", r.role.get_ref()),
+                )
+                .with_help(help),
+            );
+            return None;
+        };
+        let provider = match &r.provider {
+            Some(p) => self.resolved(p),
+            None => workload_provider?
+                .clone()
+                .with_via(role_span, "the replica defaults to the workload's provider"),
+        };
+        let region = r.region.as_ref().map(|v| self.resolved(v)).ok_or_else(|| Unresolved {
+            reason: "the replica has no `region`".into(),
+            span: role_span,
+            help: Some("set `region` on the `[[workload.replica]]`: a copy's region is checked like the workload's".into()),
+        });
+        Some(Replica {
+            role: Resolved::new(role, role_span),
+            provider,
+            region,
+            zones: self.zones(r.zones.as_ref(), None),
         })
     }
 }

@@ -1,0 +1,164 @@
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
+//! Commands whose effect is a file: `init` and `check --output`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn yunlint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yunlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn init_writes_a_valid_starter_config_and_never_overwrites_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = yunlint(dir.path(), &["init"]);
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&first.stderr),
+        "wrote yunlint.toml\n"
+    );
+    let written = std::fs::read_to_string(dir.path().join("yunlint.toml")).unwrap();
+    assert!(written.contains("extends = \"cn-finance\""));
+
+    std::fs::write(dir.path().join("yunlint.toml"), "# mine\n").unwrap();
+    let second = yunlint(dir.path(), &["init"]);
+    assert_eq!(second.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&second.stderr),
+        "yunlint failed: yunlint.toml already exists; pass --force to overwrite it\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("yunlint.toml")).unwrap(),
+        "# mine\n"
+    );
+
+    assert_eq!(
+        yunlint(dir.path(), &["init", "--force"]).status.code(),
+        Some(0)
+    );
+    // the starter configuration is itself valid: a check with it runs clean on an empty tree
+    let check = yunlint(dir.path(), &["check"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn output_file_holds_the_report_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = yunlint(
+        dir.path(),
+        &[
+            "check",
+            &fixture("example-bank"),
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-23",
+            "--output",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["summary"]["errors"], 11);
+    assert_eq!(doc["summary"]["warnings"], 2);
+    // no temporary file is left beside the report
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["report.json"]);
+}
+
+#[test]
+fn unwritable_output_is_a_usage_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yunlint(dir.path(), &["check", "--output", "no/such/dir/report.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("yunlint failed: cannot write `no/such/dir/report.txt`")
+    );
+}
+
+#[test]
+fn output_is_identical_for_every_thread_count() {
+    let run = |jobs: &str| {
+        let out = yunlint(
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+            &[
+                "check",
+                "fixtures/example-bank",
+                "--format",
+                "json",
+                "--as-of",
+                "2026-11-23",
+                "--jobs",
+                jobs,
+            ],
+        );
+        out.stdout
+    };
+    let one = run("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, run("4"));
+    assert_eq!(one, run("8"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leaving_the_walked_directory_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("abroad.deploy.toml"),
+        "[[workload]]\nname = \"x\"\nprovider = \"alicloud\"\nregion = \"cn-hongkong\"\n",
+    )
+    .unwrap();
+    let repo = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("abroad.deploy.toml"),
+        repo.path().join("link.deploy.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        repo.path().join("inside.deploy.toml"),
+        "[[workload]]\nname = \"y\"\nprovider = \"alicloud\"\nregion = \"cn-shanghai-finance-1\"\ndata_class = 3\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        repo.path().join("inside.deploy.toml"),
+        repo.path().join("alias.deploy.toml"),
+    )
+    .unwrap();
+    let out = yunlint(repo.path(), &["check", "--color", "never"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // the inside file is read twice (itself and through its link); the outside one never
+    assert!(String::from_utf8_lossy(&out.stdout).contains("in 2 files"));
+}
