@@ -173,6 +173,17 @@ impl Reader<'_> {
         let default_class = defaults
             .and_then(|d| d.data_class.as_ref())
             .and_then(|c| self.class(c).map(|v| Resolved::new(v, self.span(c))));
+        let class_is_invalid =
+            |c: Option<&Spanned<i64>>| c.is_some_and(|c| !(1..=5).contains(c.get_ref()));
+        if class_is_invalid(raw.service.as_ref().and_then(|s| s.data_class.as_ref()))
+            || class_is_invalid(defaults.and_then(|d| d.data_class.as_ref()))
+        {
+            // every workload would be checked with a class nobody meant: report the class only
+            return FileOutput {
+                placements: Vec::new(),
+                issues: self.issues,
+            };
+        }
         let default_kind = defaults.and_then(|d| d.kind.as_ref()).map(|k| self.kind(k));
         let mut seen: BTreeMap<String, Span> = BTreeMap::new();
         let mut placements = Vec::new();

@@ -153,7 +153,8 @@ impl Human {
             handler: GraphicalReportHandler::new_themed(theme)
                 .with_width(WIDTH)
                 .with_links(false)
-                .with_show_related_as_nested(true),
+                // region ids are hyphenated: never break them across lines
+                .with_word_splitter(textwrap::WordSplitter::NoHyphenation),
             color,
         }
     }

@@ -63,8 +63,10 @@ impl Rule for RegionNotAllowed {
                 &Self::META,
                 Label::new(region.span, "not an allowed region"),
                 format!(
-                    "region `{}` is not allowed for data class {}",
-                    region.value, subject.class.value
+                    "region `{}` of {} is not allowed for data class {}",
+                    region.value,
+                    subject.describe(),
+                    subject.class.value
                 ),
             )
             .with_labels(Subject::via_labels(region))

@@ -59,8 +59,10 @@ impl Rule for RegionNotFinanceGrade {
             return None;
         }
         let mut message = format!(
-            "region `{}` is not finance-grade, required for data class {}",
-            region.value, class.value
+            "region `{}` of {} is not finance-grade, required for data class {}",
+            region.value,
+            subject.describe(),
+            class.value
         );
         let class_label = match class.origin {
             ClassOrigin::Declared(span) => Some(Label::new(
