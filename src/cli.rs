@@ -66,6 +66,14 @@ pub struct WalkArgs {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
 
+    /// Terraform variables file for root modules (repeatable; later files win)
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// Terraform variable for root modules, as a string (repeatable; later wins)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+
     /// Number of threads (default: one per core)
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -184,6 +192,15 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("`{text}` is not NAME=VALUE")),
+    }
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {

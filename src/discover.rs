@@ -10,13 +10,24 @@ use ignore::WalkBuilder;
 pub enum FileFormat {
     /// `*.deploy.toml`
     Descriptor,
+    /// `*.tf`
+    Terraform,
+    /// `*.tfvars`
+    TerraformVars,
 }
 
 /// The format of a file, from its name.
 pub fn classify(path: &Path) -> Option<FileFormat> {
     let name = path.file_name()?.to_str()?;
-    name.ends_with(".deploy.toml")
-        .then_some(FileFormat::Descriptor)
+    if name.ends_with(".deploy.toml") {
+        Some(FileFormat::Descriptor)
+    } else if name.ends_with(".tf") {
+        Some(FileFormat::Terraform)
+    } else if name.ends_with(".tfvars") {
+        Some(FileFormat::TerraformVars)
+    } else {
+        None
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -96,13 +96,23 @@ impl Finding {
         self
     }
 
-    /// The order of every output: file, position, then code.
-    pub fn sort_key(&self) -> (crate::source::SourceId, usize, usize, &'static str) {
+    /// The order of every output: file, position, code, then the placement (one module file can
+    /// be instantiated by several roots).
+    pub fn sort_key(
+        &self,
+    ) -> (
+        crate::source::SourceId,
+        usize,
+        usize,
+        &'static str,
+        Option<&str>,
+    ) {
         (
             self.primary.span.source,
             self.primary.span.start,
             self.primary.span.end,
             self.rule.code,
+            self.subject.as_ref().map(|s| s.address.as_str()),
         )
     }
 }

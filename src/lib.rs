@@ -27,9 +27,9 @@ use rayon::prelude::*;
 use crate::config::{Config, ConfigError, ConfigFailure};
 use crate::discover::{DiscoverError, FileFormat, Walk};
 use crate::finding::{Finding, Label};
-use crate::frontends::{FileOutput, ParseIssue};
+use crate::frontends::{FileOutput, ParseIssue, Parsed, terraform};
 use crate::model::Placement;
-use crate::rules::{ParseError, Selection, UnknownSelector};
+use crate::rules::{ParseError, Selection, UnknownSelector, UnresolvedRegion};
 use crate::source::{SourceFile, SourceId, SourceMap, Span, relative_display};
 
 /// What a run is asked to do.
@@ -45,6 +45,10 @@ pub struct LintOptions {
     pub ignore: Vec<String>,
     /// Standard input's text and the file name it stands for (`check -`).
     pub stdin: Option<(String, String)>,
+    /// Terraform `--var-file` files, in the order given.
+    pub var_files: Vec<PathBuf>,
+    /// Terraform `--var NAME=VALUE`, in the order given.
+    pub vars: Vec<(String, String)>,
 }
 
 /// Everything a run found, ready for a reporter.
@@ -144,7 +148,16 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     {
         inputs.push(Input::Stdin(PathBuf::from(name), format, text.clone()));
     }
-    let parsed: Vec<(SourceFile, FileOutput)> = inputs
+    for path in &options.var_files {
+        if !path.is_file() {
+            return Err(Failure::Unreadable {
+                path: path.clone(),
+                error: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
+        }
+        inputs.push(Input::VarFile(path.clone()));
+    }
+    let parsed: Vec<(SourceFile, Parsed, bool)> = inputs
         .into_par_iter()
         .enumerate()
         .map(|(i, input)| {
@@ -154,19 +167,52 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         .collect();
 
     let files = parsed.len();
+    let mut outputs: Vec<FileOutput> = Vec::new();
+    let mut tf_files = Vec::new();
+    let mut var_files = Vec::new();
+    for (file, parsed, is_var_file) in parsed {
+        sources.add(file);
+        match parsed {
+            Parsed::Done(output) => outputs.push(output),
+            Parsed::Terraform(tf) if is_var_file => var_files.push(tf),
+            Parsed::Terraform(tf) => tf_files.push(tf),
+        }
+    }
+    if !tf_files.is_empty() {
+        let vars = command_line_vars(&options.vars, &mut sources);
+        let rel_paths = tf_files
+            .iter()
+            .map(|f| (f.id, sources.get(f.id).rel.clone()))
+            .collect();
+        outputs.push(terraform::resolve(terraform::Inputs {
+            files: &tf_files,
+            var_files: &var_files,
+            vars,
+            rel_paths,
+            project_root: config.root.clone(),
+            known_providers: config.policy.providers.keys().cloned().collect(),
+        }));
+    }
     let mut placements = Vec::new();
     let mut issues: Vec<ParseIssue> = Vec::new();
-    for (file, output) in parsed {
-        sources.add(file);
+    let mut unverifiable = Vec::new();
+    for output in outputs {
         placements.extend(output.placements);
         issues.extend(output.issues);
+        unverifiable.extend(output.unverifiable);
     }
 
     let mut findings = rules::check(&placements, &config.policy, &selection);
     findings.extend(
         issues
             .into_iter()
-            .filter_map(|issue| selection.apply(parse_finding(issue))),
+            .map(parse_finding)
+            .chain(
+                unverifiable
+                    .into_iter()
+                    .map(|u| UnresolvedRegion::unverifiable(&u)),
+            )
+            .filter_map(|f| selection.apply(f)),
     );
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
@@ -183,6 +229,36 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
 enum Input {
     File(PathBuf, FileFormat),
     Stdin(PathBuf, FileFormat, String),
+    VarFile(PathBuf),
+}
+
+/// `--var` values as one synthetic source, so that a chain can point at them.
+fn command_line_vars(
+    vars: &[(String, String)],
+    sources: &mut SourceMap,
+) -> Vec<(String, String, Span)> {
+    if vars.is_empty() {
+        return Vec::new();
+    }
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    for (name, value) in vars {
+        text.push_str(&format!("--var {name}="));
+        let start = text.len();
+        text.push_str(value);
+        spans.push(start..text.len());
+        text.push('\n');
+    }
+    let id = sources.add(SourceFile::new(
+        "<command line>".into(),
+        "<command line>".into(),
+        PathBuf::from("<command line>"),
+        text,
+    ));
+    vars.iter()
+        .zip(spans)
+        .map(|((name, value), range)| (name.clone(), value.clone(), Span::new(id, range)))
+        .collect()
 }
 
 fn parse_finding(issue: ParseIssue) -> Finding {
@@ -196,11 +272,22 @@ fn parse_finding(issue: ParseIssue) -> Finding {
 }
 
 /// Reads one file (never failing: an unreadable or non-UTF-8 file is a parse issue) and parses it.
-fn load_and_parse(input: Input, id: SourceId, cwd: &Path, root: &Path) -> (SourceFile, FileOutput) {
+/// The flag says whether it is a `--var-file`.
+fn load_and_parse(
+    input: Input,
+    id: SourceId,
+    cwd: &Path,
+    root: &Path,
+) -> (SourceFile, Parsed, bool) {
+    let is_var_file = matches!(input, Input::VarFile(_));
     let (path, format, bytes) = match input {
         Input::File(path, format) => {
             let bytes = std::fs::read(&path);
             (path, format, bytes)
+        }
+        Input::VarFile(path) => {
+            let bytes = std::fs::read(&path);
+            (path, FileFormat::TerraformVars, bytes)
         }
         Input::Stdin(path, format, text) => (path, format, Ok(text.into_bytes())),
     };
@@ -212,14 +299,14 @@ fn load_and_parse(input: Input, id: SourceId, cwd: &Path, root: &Path) -> (Sourc
         Ok(bytes) => decode(bytes),
     };
     let file = SourceFile::new(display, rel, absolute, text);
-    let output = match issue {
-        Some((offset, message)) => FileOutput {
-            placements: Vec::new(),
+    let parsed = match issue {
+        Some((offset, message)) => Parsed::Done(FileOutput {
             issues: vec![ParseIssue::new(Span::new(id, offset..offset), message)],
-        },
+            ..FileOutput::default()
+        }),
         None => frontends::parse(format, &file, id),
     };
-    (file, output)
+    (file, parsed, is_var_file)
 }
 
 /// UTF-8 text without a byte-order mark, or the lossy text and where the first invalid byte is.

@@ -128,6 +128,7 @@ impl fmt::Display for ReplicaRole {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
     Descriptor,
+    Terraform,
 }
 
 /// A DR copy, backup or read replica: checked like a placement, in its own region.
@@ -155,6 +156,8 @@ pub struct Placement {
     pub replicas: Vec<Replica>,
     /// The data class set on the workload or inherited from its service (JR/T 0197-2020 level).
     pub data_class: Option<Resolved<u8>>,
+    /// The instance keys of a repeated block (Terraform `count`/`for_each`; `*` when unknown).
+    pub instances: Vec<String>,
     pub origin: Origin,
     pub source: SourceId,
 }

@@ -88,6 +88,8 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
         select: Vec::new(),
         ignore: Vec::new(),
         stdin,
+        var_files: walk.var_files.clone(),
+        vars: walk.vars.clone(),
     })
 }
 

@@ -74,8 +74,8 @@ pub fn parse(file: &SourceFile, id: SourceId) -> FileOutput {
                 issue = issue.with_help(help);
             }
             return FileOutput {
-                placements: Vec::new(),
                 issues: vec![issue],
+                ..FileOutput::default()
             };
         }
     };
@@ -180,8 +180,8 @@ impl Reader<'_> {
         {
             // every workload would be checked with a class nobody meant: report the class only
             return FileOutput {
-                placements: Vec::new(),
                 issues: self.issues,
+                ..FileOutput::default()
             };
         }
         let default_kind = defaults.and_then(|d| d.kind.as_ref()).map(|k| self.kind(k));
@@ -217,6 +217,7 @@ impl Reader<'_> {
         FileOutput {
             placements,
             issues: self.issues,
+            ..FileOutput::default()
         }
     }
 
@@ -291,6 +292,7 @@ impl Reader<'_> {
             zones,
             replicas,
             data_class,
+            instances: Vec::new(),
             origin: Origin::Descriptor,
             source: self.id,
         })

@@ -2,9 +2,10 @@
 //! parse yields [`ParseIssue`]s with the parser's span, never a crash.
 
 pub mod descriptor;
+pub mod terraform;
 
 use crate::discover::FileFormat;
-use crate::model::Placement;
+use crate::model::{Placement, Unresolved};
 use crate::source::{SourceFile, SourceId, Span};
 
 /// A problem reading one file, reported as YL901.
@@ -30,15 +31,40 @@ impl ParseIssue {
     }
 }
 
-/// What one file yields.
+/// Something that may run somewhere but cannot be inspected (a module that is not downloaded),
+/// reported as YL204.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unverifiable {
+    pub address: String,
+    pub unresolved: Unresolved,
+}
+
+/// What one file (or one pass over several) yields.
 #[derive(Debug, Default)]
 pub struct FileOutput {
     pub placements: Vec<Placement>,
     pub issues: Vec<ParseIssue>,
+    pub unverifiable: Vec<Unverifiable>,
 }
 
-pub fn parse(format: FileFormat, file: &SourceFile, id: SourceId) -> FileOutput {
+/// One file after parsing: done, or waiting for the pass that needs every file of its kind.
+pub enum Parsed {
+    Done(FileOutput),
+    Terraform(terraform::TfFile),
+}
+
+pub fn parse(format: FileFormat, file: &SourceFile, id: SourceId) -> Parsed {
+    let failed = |issue: ParseIssue| {
+        Parsed::Done(FileOutput {
+            issues: vec![issue],
+            ..FileOutput::default()
+        })
+    };
     match format {
-        FileFormat::Descriptor => descriptor::parse(file, id),
+        FileFormat::Descriptor => Parsed::Done(descriptor::parse(file, id)),
+        FileFormat::Terraform => terraform::parse(file, id, terraform::TfKind::Config)
+            .map_or_else(failed, Parsed::Terraform),
+        FileFormat::TerraformVars => terraform::parse(file, id, terraform::TfKind::Vars)
+            .map_or_else(failed, Parsed::Terraform),
     }
 }

@@ -153,8 +153,13 @@ impl Policy {
                 origin: ClassOrigin::Declared(class.span),
             };
         }
+        // A Terraform address may carry its root module (`envs/prod:module.db.x.y`): globs match
+        // the address with and without it.
+        let bare = placement.address.split_once(':').map(|(_, a)| a);
         let matched = self.classify.iter().find(|c| {
-            c.matcher.is_match(&placement.address) || c.matcher.is_match(&placement.path)
+            c.matcher.is_match(&placement.address)
+                || bare.is_some_and(|a| c.matcher.is_match(a))
+                || c.matcher.is_match(&placement.path)
         });
         match matched {
             Some(c) => EffectiveClass {

@@ -22,6 +22,8 @@ struct PlacementDoc<'a> {
     zones: Vec<&'a str>,
     data_class: Option<u8>,
     replicas: Vec<ReplicaDoc<'a>>,
+    /// Instance keys of a repeated Terraform block (`count`, `for_each`), else empty.
+    instances: &'a [String],
     file: &'a str,
     line: usize,
     region_via: Vec<String>,
@@ -44,19 +46,20 @@ fn region(r: &Resolution<String>) -> Option<&str> {
     r.as_ref().ok().map(|r| r.value.as_str())
 }
 
-/// `path:line note` for the value's own span, then each step of its chain.
+/// `path:line note` for each step of the value's chain, or for the value itself when it was
+/// written where the placement is declared.
 fn chain(sources: &SourceMap, value: &Resolved<String>, what: &str) -> Vec<String> {
     let at = |span: crate::source::Span| {
         let file = sources.get(span.source);
         format!("{}:{}", file.display, file.position(span.start).line)
     };
-    std::iter::once(format!("{} {what}", at(value.span)))
-        .chain(
-            value
-                .via
-                .iter()
-                .map(|v| format!("{} {}", at(v.span), v.note)),
-        )
+    if value.via.is_empty() {
+        return vec![format!("{} {what}", at(value.span))];
+    }
+    value
+        .via
+        .iter()
+        .map(|v| format!("{} {}", at(v.span), v.note))
         .collect()
 }
 
@@ -83,6 +86,7 @@ pub fn render_json(sources: &SourceMap, placements: &[Placement], policy: &Polic
                             region: region(&r.region),
                         })
                         .collect(),
+                    instances: &p.instances,
                     file: &file.display,
                     line: file.position(p.name_span.start).line,
                     region_via: p

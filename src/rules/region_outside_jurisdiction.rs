@@ -62,7 +62,11 @@ impl Rule for RegionOutsideJurisdiction {
             Finding::new(
                 &Self::META,
                 Label::new(region.span, "outside mainland China"),
-                format!("region `{}` is outside mainland China", region.value),
+                format!(
+                    "region `{}` of {} is outside mainland China",
+                    region.value,
+                    subject.describe()
+                ),
             )
             .with_labels(Subject::via_labels(region))
             .with_help(format!(

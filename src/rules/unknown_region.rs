@@ -66,8 +66,10 @@ impl Rule for UnknownRegion {
                 &Self::META,
                 Label::new(region.span, "unknown region"),
                 format!(
-                    "region `{}` is not a known region of `{}`",
-                    region.value, entry.id
+                    "region `{}` of {} is not a known region of `{}`",
+                    region.value,
+                    subject.describe(),
+                    entry.id
                 ),
             )
             .with_labels(Subject::via_labels(region))

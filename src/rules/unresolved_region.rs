@@ -37,6 +37,23 @@ declare_rule! {
     pub UnresolvedRegion { code: YL204, name: "unresolved-region", severity: Error }
 }
 
+impl UnresolvedRegion {
+    /// A finding for something that may run somewhere but cannot be inspected at all.
+    pub fn unverifiable(item: &crate::frontends::Unverifiable) -> Finding {
+        let u = &item.unresolved;
+        let mut finding = Finding::new(
+            &Self::META,
+            Label::new(u.span, "not inspected"),
+            format!(
+                "placement of `{}` cannot be determined: {}",
+                item.address, u.reason
+            ),
+        );
+        finding.help = u.help.clone();
+        finding
+    }
+}
+
 impl Rule for UnresolvedRegion {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META

@@ -1,0 +1,130 @@
+//! Terraform: `.tf` and `.tfvars` parsed with `hcl-edit` (spans kept), expressions evaluated with
+//! the `hcl` crate's evaluator, modules instantiated through their callers.
+//!
+//! Every directory of `.tf` files is a module. A module that another module of the tree calls with
+//! a local `source` is evaluated only through its callers; the others are root modules, evaluated
+//! with their `terraform.tfvars` and `*.auto.tfvars`.
+
+mod eval;
+mod module;
+mod resolve;
+pub mod table;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use hcl_edit::structure::Body;
+
+use self::module::ModuleDef;
+pub use self::resolve::RootValue;
+use self::resolve::{Resolver, cli_value, tfvars_values};
+use super::{FileOutput, ParseIssue};
+use crate::source::{SourceFile, SourceId, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TfKind {
+    /// `*.tf`
+    Config,
+    /// `*.tfvars`
+    Vars,
+}
+
+/// One parsed Terraform file.
+pub struct TfFile {
+    pub id: SourceId,
+    pub path: PathBuf,
+    pub kind: TfKind,
+    pub body: Body,
+}
+
+pub fn parse(file: &SourceFile, id: SourceId, kind: TfKind) -> Result<TfFile, ParseIssue> {
+    match hcl_edit::parser::parse_body(&file.text) {
+        Ok(body) => Ok(TfFile {
+            id,
+            path: file.path.clone(),
+            kind,
+            body,
+        }),
+        Err(e) => {
+            let offset = e.location().offset().min(file.text.len());
+            Err(ParseIssue::new(
+                Span::new(id, offset..offset),
+                e.message().to_owned(),
+            ))
+        }
+    }
+}
+
+/// What the Terraform pass needs besides the files of the tree.
+pub struct Inputs<'a> {
+    pub files: &'a [TfFile],
+    /// `--var-file` files, in the order given.
+    pub var_files: &'a [TfFile],
+    /// `--var NAME=VALUE`, in the order given, with the span of each value.
+    pub vars: Vec<(String, String, Span)>,
+    pub rel_paths: BTreeMap<SourceId, String>,
+    pub project_root: PathBuf,
+    pub known_providers: BTreeSet<String>,
+}
+
+fn file_name(file: &TfFile) -> String {
+    file.path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
+    let mut by_dir: BTreeMap<PathBuf, Vec<(SourceId, &Body)>> = BTreeMap::new();
+    let mut vars_by_dir: BTreeMap<PathBuf, Vec<&TfFile>> = BTreeMap::new();
+    for f in inputs.files {
+        let dir = f.path.parent().map(PathBuf::from).unwrap_or_default();
+        match f.kind {
+            TfKind::Config => by_dir.entry(dir).or_default().push((f.id, &f.body)),
+            TfKind::Vars => vars_by_dir.entry(dir).or_default().push(f),
+        }
+    }
+    let mut issues = Vec::new();
+    let modules: BTreeMap<PathBuf, ModuleDef<'_>> = by_dir
+        .into_iter()
+        .map(|(dir, files)| (dir.clone(), ModuleDef::read(dir, &files, &mut issues)))
+        .collect();
+    let mut resolver = Resolver {
+        modules,
+        known_providers: inputs.known_providers,
+        rel_paths: inputs.rel_paths,
+        project_root: inputs.project_root,
+        out: FileOutput {
+            issues,
+            ..FileOutput::default()
+        },
+    };
+    for root in resolver.roots() {
+        // Terraform's precedence, lowest first: terraform.tfvars, *.auto.tfvars in lexical order,
+        // then --var-file and --var in the order given.
+        let mut local: Vec<&TfFile> = vars_by_dir.get(&root).cloned().unwrap_or_default();
+        local.sort_by_key(|f| file_name(f));
+        let tfvars = local.iter().filter(|f| file_name(f) == "terraform.tfvars");
+        let auto = local
+            .iter()
+            .filter(|f| file_name(f).ends_with(".auto.tfvars"));
+        let mut values: Vec<RootValue> = tfvars
+            .chain(auto)
+            .flat_map(|f| tfvars_values(f.id, &f.body, &file_name(f)))
+            .collect();
+        values.extend(
+            inputs
+                .var_files
+                .iter()
+                .flat_map(|f| tfvars_values(f.id, &f.body, &file_name(f))),
+        );
+        values.extend(
+            inputs
+                .vars
+                .iter()
+                .map(|(name, value, span)| cli_value(name, value, *span)),
+        );
+        resolver.run_root(&root, values);
+    }
+    resolver.out
+}

@@ -1,0 +1,609 @@
+//! Instantiates root modules, then their local modules with their inputs and providers, and turns
+//! every resource of a cloud provider into a placement.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use hcl::Value;
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::Body;
+
+use super::eval::{Reason, Scope, Val, as_string};
+use super::module::{CallDecl, ModuleDef, ResourceDecl, providers_map, span_of};
+use super::table::{ProviderSpec, RESOURCES};
+use crate::frontends::{FileOutput, ParseIssue, Unverifiable};
+use crate::model::{Origin, Placement, Replica, Resolution, Resolved, Unresolved, Via};
+use crate::source::{SourceId, Span};
+
+/// Modules nest at most this deep (a guard against pathological trees; cycles are caught first).
+const MAX_DEPTH: usize = 32;
+
+/// Meta-arguments of a module call that are not inputs.
+const CALL_META: [&str; 7] = [
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "depends_on",
+    "lifecycle",
+];
+
+/// One provider configuration as a module instance sees it.
+#[derive(Clone)]
+struct ProviderCfg {
+    region: Result<Val, Reason>,
+}
+
+/// A value given to a root module's variables: tfvars files and `--var`, in precedence order.
+pub struct RootValue {
+    pub name: String,
+    pub value: Result<Val, Reason>,
+}
+
+pub struct Resolver<'a> {
+    pub modules: BTreeMap<PathBuf, ModuleDef<'a>>,
+    /// Registry ids the policy knows: resources of these providers are placements even when the
+    /// table has no entry for them.
+    pub known_providers: BTreeSet<String>,
+    /// Path of each file relative to the project root.
+    pub rel_paths: BTreeMap<SourceId, String>,
+    pub project_root: PathBuf,
+    pub out: FileOutput,
+}
+
+struct Instance<'m, 'a> {
+    module: &'m ModuleDef<'a>,
+    prefix: String,
+    scope: Scope<'a>,
+    providers: BTreeMap<String, ProviderCfg>,
+}
+
+fn lexical_join(dir: &Path, rel: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in dir.join(rel).components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../")
+}
+
+fn string_of(val: &Val) -> Result<String, Reason> {
+    as_string(&val.value).ok_or_else(|| "the value is not a string".to_owned())
+}
+
+impl<'a> Resolver<'a> {
+    /// Module directories that no other module in the tree calls: each is evaluated on its own.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        let called: BTreeSet<PathBuf> = self
+            .modules
+            .values()
+            .flat_map(|m| {
+                m.calls.iter().filter_map(|c| {
+                    let (source, _) = c.source.as_ref()?;
+                    is_local_source(source).then(|| lexical_join(&m.dir, source))
+                })
+            })
+            .collect();
+        self.modules
+            .keys()
+            .filter(|d| !called.contains(*d))
+            .cloned()
+            .collect()
+    }
+
+    pub fn run_root(&mut self, dir: &Path, values: Vec<RootValue>) {
+        let Some(module) = self.modules.get(dir) else {
+            return;
+        };
+        let mut given: BTreeMap<String, Result<Val, Reason>> = BTreeMap::new();
+        for v in values {
+            given.insert(v.name, v.value);
+        }
+        let vars = variables(
+            module,
+            given,
+            "set it in terraform.tfvars, a *.auto.tfvars file, --var-file or --var",
+        );
+        let mut stack = vec![dir.to_path_buf()];
+        // Addresses are unique across root modules: `envs/prod:module.db.alicloud_db_instance.main`.
+        let root = crate::source::relative_display(dir, &self.project_root);
+        let prefix = if root == "." {
+            String::new()
+        } else {
+            format!("{root}:")
+        };
+        // The walk borrows the module table while writing findings into `out`.
+        let modules = std::mem::take(&mut self.modules);
+        if let Some(module) = modules.get(dir) {
+            self.instantiate(&modules, module, prefix, vars, BTreeMap::new(), &mut stack);
+        }
+        self.modules = modules;
+    }
+
+    fn instantiate<'m>(
+        &mut self,
+        modules: &'m BTreeMap<PathBuf, ModuleDef<'a>>,
+        module: &'m ModuleDef<'a>,
+        prefix: String,
+        vars: BTreeMap<String, Result<Val, Reason>>,
+        inherited: BTreeMap<String, ProviderCfg>,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        let scope = Scope::new(vars, module.local_defs(), module.dir.display().to_string());
+        let mut instance = Instance {
+            module,
+            prefix,
+            scope,
+            providers: inherited,
+        };
+        for p in &module.providers {
+            let spec = RESOURCES.providers.get(&p.ptype);
+            let region = provider_region(&instance.scope, p.body, p.source, &p.key, &p.ptype, spec);
+            instance
+                .providers
+                .insert(p.key.clone(), ProviderCfg { region });
+        }
+        for r in &module.resources {
+            if let Some(placement) = self.placement(&instance, r) {
+                self.out.placements.push(placement);
+            }
+        }
+        for call in &module.calls {
+            self.call(modules, &instance, call, stack);
+        }
+    }
+
+    fn call<'m>(
+        &mut self,
+        modules: &'m BTreeMap<PathBuf, ModuleDef<'a>>,
+        parent: &Instance<'m, 'a>,
+        call: &CallDecl<'a>,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        let address = format!("{}module.{}", parent.prefix, call.name);
+        let Some((source, source_span)) = &call.source else {
+            return;
+        };
+        if !is_local_source(source) {
+            self.out.unverifiable.push(Unverifiable {
+                address,
+                unresolved: Unresolved {
+                    reason: format!("module source `{source}` is not in the repository, so its resources are not inspected"),
+                    span: *source_span,
+                    help: Some("vendor the module into the repository, or lint the output of `terraform show -json` for a plan".into()),
+                },
+            });
+            return;
+        }
+        let dir = lexical_join(&parent.module.dir, source);
+        let Some(child) = modules.get(&dir) else {
+            self.out.issues.push(
+                ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which holds no .tf file that is linted", call.name))
+                    .with_help("check the path; a module outside the linted tree or excluded from it cannot be inspected"),
+            );
+            return;
+        };
+        if stack.contains(&dir) {
+            self.out.issues.push(ParseIssue::new(
+                *source_span,
+                format!(
+                    "module `{}` calls a module that is already being instantiated (a cycle)",
+                    call.name
+                ),
+            ));
+            return;
+        }
+        if stack.len() >= MAX_DEPTH {
+            self.out.issues.push(ParseIssue::new(
+                *source_span,
+                format!("modules nest deeper than {MAX_DEPTH} levels"),
+            ));
+            return;
+        }
+        let mut given = BTreeMap::new();
+        for attr in call.body.attributes() {
+            let name = attr.key.as_str();
+            if CALL_META.contains(&name) {
+                continue;
+            }
+            let value = parent.scope.eval(
+                &attr.value,
+                span_of(call.file, &attr.value),
+                format!("`{name}` passed to module `{}`", call.name),
+            );
+            given.insert(name.to_owned(), value);
+        }
+        let vars = variables(child, given, "pass it in the module block");
+        let providers = match providers_map(call.file, call.body) {
+            Some(map) => map
+                .into_iter()
+                .map(|(child_key, parent_key, span)| {
+                    let cfg = parent
+                        .providers
+                        .get(&parent_key)
+                        .cloned()
+                        .unwrap_or(ProviderCfg {
+                            region: Err(format!(
+                                "provider configuration `{parent_key}` is not defined"
+                            )),
+                        });
+                    let cfg = ProviderCfg {
+                        region: cfg.region.map(|mut v| {
+                            v.chain.insert(
+                                0,
+                                Via {
+                                    span,
+                                    note: format!(
+                                        "module `{}` gets provider `{parent_key}` as `{child_key}`",
+                                        call.name
+                                    ),
+                                },
+                            );
+                            v
+                        }),
+                    };
+                    (child_key, cfg)
+                })
+                .collect(),
+            // Without `providers`, a module inherits the default (unaliased) configurations.
+            None => parent
+                .providers
+                .iter()
+                .filter(|(k, _)| !k.contains('.'))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        };
+        stack.push(dir);
+        let prefix = format!("{address}.");
+        self.instantiate(modules, child, prefix, vars, providers, stack);
+        stack.pop();
+    }
+
+    fn placement(&self, instance: &Instance<'_, 'a>, r: &ResourceDecl<'a>) -> Option<Placement> {
+        let table_provider = RESOURCES.provider_of(&r.rtype);
+        let (ptype, spec) = match table_provider {
+            Some((name, spec)) => (name.to_owned(), Some(spec)),
+            None => {
+                let ptype = r.rtype.split('_').next()?.to_owned();
+                if !self.known_providers.contains(&ptype) {
+                    return None; // random_id, null_resource, local_file: not placed anywhere
+                }
+                (ptype, None)
+            }
+        };
+        let registry_id = spec
+            .and_then(|s| s.registry_id.clone())
+            .unwrap_or_else(|| ptype.clone());
+        let key = r
+            .provider
+            .as_ref()
+            .map_or(ptype.clone(), |(k, _)| k.clone());
+        let address = format!("{}{}.{}", instance.prefix, r.rtype, r.name);
+
+        let resource_region = spec
+            .map(|s| s.resource_region.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .find_map(|attr| r.body.get_attribute(attr));
+        let region_val: Result<Val, Reason> = match resource_region {
+            Some(attr) => instance.scope.eval(
+                &attr.value,
+                span_of(r.source, &attr.value),
+                format!("`{}` set on the resource", attr.key.as_str()),
+            ),
+            None => match instance.providers.get(&key) {
+                Some(cfg) => cfg.region.clone().map(|mut v| {
+                    if let Some((_, span)) = &r.provider {
+                        v.chain.insert(
+                            0,
+                            Via {
+                                span: *span,
+                                note: format!("the resource uses provider `{key}`"),
+                            },
+                        );
+                    }
+                    v
+                }),
+                None if key.contains('.') => {
+                    Err(format!("provider configuration `{key}` is not defined"))
+                }
+                None => Err(no_region_reason(&ptype, spec)),
+            },
+        };
+        let region = resolution(
+            region_val.and_then(|v| string_of(&v).map(|s| (s, v))),
+            r.span,
+            &ptype,
+            spec,
+        );
+
+        let zones = spec_zones(&r.rtype)
+            .iter()
+            .filter_map(|attr| r.body.get_attribute(attr))
+            .flat_map(|attr| {
+                let span = span_of(r.source, &attr.value);
+                let values = match instance.scope.eval(&attr.value, span, "zone") {
+                    Ok(Val {
+                        value: Value::Array(items),
+                        ..
+                    }) => items.iter().filter_map(as_string).collect(),
+                    Ok(Val { value, .. }) => as_string(&value).into_iter().collect(),
+                    Err(_) => Vec::new(),
+                };
+                values.into_iter().map(move |z| Resolved::new(z, span))
+            })
+            .collect();
+
+        let replicas = replicas(instance, r, &registry_id);
+        let data_class = data_class(instance, r);
+        let instances = instance_keys(instance, r);
+        let path = self.rel_paths.get(&r.source).cloned().unwrap_or_default();
+        Some(Placement {
+            address,
+            path,
+            name_span: r.span,
+            kind: RESOURCES.kind_of(&r.rtype),
+            provider: Resolved::new(registry_id, r.span),
+            region,
+            zones,
+            replicas,
+            data_class,
+            instances,
+            origin: Origin::Terraform,
+            source: r.source,
+        })
+    }
+}
+
+/// Cross-region copies named by the table's replica attributes.
+fn replicas(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>, registry_id: &str) -> Vec<Replica> {
+    {
+        let Some(spec) = RESOURCES.resources.get(&r.rtype) else {
+            return Vec::new();
+        };
+        spec.replicas
+            .iter()
+            .filter_map(|rep| {
+                let expr = attribute_path(r.body, &rep.region)?;
+                let span = span_of(r.source, expr);
+                let note = format!("`{}`: {} target", rep.region, rep.role());
+                let value = instance.scope.eval(expr, span, note).and_then(|v| {
+                    let text = string_of(&v)?;
+                    let region = rep
+                        .region_in(&text)
+                        .ok_or_else(|| format!("no region can be read from `{text}`"))?;
+                    Ok((region, v))
+                });
+                let region = match value {
+                    Ok((region, v)) => Ok(Resolved {
+                        value: region,
+                        span,
+                        via: v.chain.into_iter().skip(1).collect(),
+                    }),
+                    Err(reason) => Err(Unresolved {
+                        reason,
+                        span,
+                        help: None,
+                    }),
+                };
+                Some(Replica {
+                    role: Resolved::new(rep.role(), span),
+                    provider: Resolved::new(registry_id.to_owned(), r.span),
+                    region,
+                    zones: Vec::new(),
+                })
+            })
+            .collect()
+    }
+}
+
+fn spec_zones(rtype: &str) -> &'static [String] {
+    RESOURCES
+        .resources
+        .get(rtype)
+        .map(|r| r.zones.as_slice())
+        .unwrap_or_default()
+}
+
+/// `destination.location`: nested blocks, then the attribute.
+fn attribute_path<'b>(body: &'b Body, path: &'b str) -> Option<&'b Expression> {
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let last = parts.pop()?;
+    let mut body = body;
+    for part in parts {
+        body = &body.get_blocks(part).next()?.body;
+    }
+    body.get_attribute(last).map(|a| &a.value)
+}
+
+/// The variables of a module instance: given values, else defaults, else unresolved.
+fn variables(
+    module: &ModuleDef<'_>,
+    mut given: BTreeMap<String, Result<Val, Reason>>,
+    how_to_set: &str,
+) -> BTreeMap<String, Result<Val, Reason>> {
+    let empty = Scope::new(BTreeMap::new(), BTreeMap::new(), String::new());
+    module
+        .variables
+        .iter()
+        .map(|(name, decl)| {
+            let value = given.remove(name).unwrap_or_else(|| match decl.default {
+                Some((expr, span)) => match expr {
+                    Expression::Null(_) => Err(format!(
+                        "variable `{name}` defaults to null and no value is given ({how_to_set})"
+                    )),
+                    _ => empty.eval(expr, span, format!("default of `var.{name}`")),
+                },
+                None => Err(format!(
+                    "variable `{name}` has no default and no value is given ({how_to_set})"
+                )),
+            });
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+fn provider_region(
+    scope: &Scope<'_>,
+    body: &Body,
+    source: SourceId,
+    key: &str,
+    ptype: &str,
+    spec: Option<&ProviderSpec>,
+) -> Result<Val, Reason> {
+    let attrs: Vec<&str> = spec
+        .map(|s| s.provider_region.iter().map(String::as_str).collect())
+        .unwrap_or_else(|| vec!["region"]);
+    match attrs.iter().find_map(|a| body.get_attribute(a)) {
+        Some(attr) => scope.eval(
+            &attr.value,
+            span_of(source, &attr.value),
+            format!("region of provider `{key}`"),
+        ),
+        None => Err(format!(
+            "provider `{key}` sets no region{}",
+            env_note(ptype, spec)
+        )),
+    }
+}
+
+fn env_note(ptype: &str, spec: Option<&ProviderSpec>) -> String {
+    let Some(spec) = spec else {
+        return String::new();
+    };
+    let mut note = String::new();
+    if !spec.env.is_empty() {
+        let vars: Vec<String> = spec.env.iter().map(|e| format!("`{e}`")).collect();
+        note.push_str(&format!(
+            "; `{ptype}` would read {} from the environment, which yunlint never reads",
+            vars.join(" or ")
+        ));
+    }
+    if let Some(default) = &spec.default_region {
+        note.push_str(&format!(", or fall back to `{default}`"));
+    }
+    note
+}
+
+fn no_region_reason(ptype: &str, spec: Option<&ProviderSpec>) -> Reason {
+    format!(
+        "no `provider \"{ptype}\"` block sets a region{}",
+        env_note(ptype, spec)
+    )
+}
+
+fn resolution(
+    value: Result<(String, Val), Reason>,
+    resource_span: Span,
+    ptype: &str,
+    spec: Option<&ProviderSpec>,
+) -> Resolution<String> {
+    match value {
+        Ok((region, val)) => Ok(Resolved {
+            value: region,
+            span: resource_span,
+            via: val.chain,
+        }),
+        Err(reason) => Err(Unresolved {
+            reason,
+            span: resource_span,
+            help: Some(match spec.and_then(|s| s.resource_region.first()) {
+                Some(attr) => format!(
+                    "set `region` in the `{ptype}` provider block (or `{attr}` on the resource) from values in the repository"
+                ),
+                None => format!(
+                    "set `region` in the `{ptype}` provider block from values in the repository"
+                ),
+            }),
+        }),
+    }
+}
+
+/// The keys of a `count` or `for_each` block (`*` when they cannot be known statically).
+fn instance_keys(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>) -> Vec<String> {
+    let unknown = || vec!["*".to_owned()];
+    if let Some(attr) = r.body.get_attribute("count") {
+        let span = span_of(r.source, &attr.value);
+        return match instance
+            .scope
+            .eval(&attr.value, span, "count")
+            .map(|v| v.value.as_u64())
+        {
+            Ok(Some(n)) => (0..n).map(|i| i.to_string()).collect(),
+            _ => unknown(),
+        };
+    }
+    if let Some(attr) = r.body.get_attribute("for_each") {
+        let span = span_of(r.source, &attr.value);
+        return match instance
+            .scope
+            .eval(&attr.value, span, "for_each")
+            .map(|v| v.value)
+        {
+            Ok(Value::Object(map)) => map.keys().cloned().collect(),
+            Ok(Value::Array(items)) => items.iter().filter_map(as_string).collect(),
+            _ => unknown(),
+        };
+    }
+    Vec::new()
+}
+
+/// The `data-class` tag or label of a resource, JR/T 0197-2020 level 1 to 5.
+fn data_class(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>) -> Option<Resolved<u8>> {
+    ["tags", "labels"].iter().find_map(|attr_name| {
+        let attr = r.body.get_attribute(attr_name)?;
+        let span = span_of(r.source, &attr.value);
+        let val = instance
+            .scope
+            .eval(&attr.value, span, "data class tag")
+            .ok()?;
+        let Value::Object(map) = &val.value else {
+            return None;
+        };
+        let class = ["data-class", "data_class", "DataClass"]
+            .iter()
+            .find_map(|k| map.get(*k))?;
+        let class: u8 = as_string(class)?.trim().parse().ok()?;
+        (1..=5).contains(&class).then(|| Resolved::new(class, span))
+    })
+}
+
+/// Values for a root module from tfvars bodies (each attribute `name = value`).
+pub fn tfvars_values(source: SourceId, body: &Body, file_name: &str) -> Vec<RootValue> {
+    let empty = Scope::new(BTreeMap::new(), BTreeMap::new(), String::new());
+    body.attributes()
+        .map(|attr| {
+            let name = attr.key.as_str().to_owned();
+            let value = empty.eval(
+                &attr.value,
+                span_of(source, &attr.value),
+                format!("`{name}` set in {file_name}"),
+            );
+            RootValue { name, value }
+        })
+        .collect()
+}
+
+/// `--var NAME=VALUE`: a string, as Terraform reads it.
+pub fn cli_value(name: &str, value: &str, span: Span) -> RootValue {
+    RootValue {
+        name: name.to_owned(),
+        value: Ok(Val {
+            value: Value::String(value.to_owned()),
+            chain: vec![Via {
+                span,
+                note: format!("`{name}` set with --var"),
+            }],
+        }),
+    }
+}

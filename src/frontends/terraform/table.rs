@@ -1,0 +1,171 @@
+//! The embedded table that says, per Terraform provider and resource type, where the region, the
+//! zones and any cross-region copies are written. Data, not code: `resources.toml`.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::model::{ReplicaRole, WorkloadKind};
+
+const TABLE: &str = include_str!("resources.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    pub providers: BTreeMap<String, ProviderSpec>,
+    pub resources: BTreeMap<String, ResourceSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSpec {
+    /// The provider's id in the policy registry (the Terraform name by default).
+    pub registry_id: Option<String>,
+    /// Provider-block attributes holding the region, in order of preference.
+    #[serde(default)]
+    pub provider_region: Vec<String>,
+    /// Resource attributes that set the region of one resource.
+    #[serde(default)]
+    pub resource_region: Vec<String>,
+    /// Environment variables the provider reads (named in help texts; never read).
+    #[serde(default)]
+    pub env: Vec<String>,
+    /// The provider's hard-coded default region, when its source has one.
+    pub default_region: Option<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceSpec {
+    pub kind: String,
+    #[serde(default)]
+    pub zones: Vec<String>,
+    #[serde(default)]
+    pub replicas: Vec<ReplicaSpec>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicaSpec {
+    pub role: String,
+    /// Attribute path, nested blocks joined with dots (`destination.location`).
+    pub region: String,
+    /// How the region is written: a plain id (default), a COS URI or an ARN.
+    pub format: Option<String>,
+    pub note: Option<String>,
+}
+
+pub static RESOURCES: LazyLock<Table> =
+    LazyLock::new(|| toml::from_str(TABLE).expect("the embedded resource table is valid (tested)"));
+
+impl Table {
+    /// The Terraform provider of a resource type: the longest provider name that prefixes it.
+    pub fn provider_of<'a>(&'a self, resource_type: &str) -> Option<(&'a str, &'a ProviderSpec)> {
+        self.providers
+            .iter()
+            .filter(|(name, _)| {
+                resource_type
+                    .strip_prefix(name.as_str())
+                    .is_some_and(|rest| rest.starts_with('_'))
+            })
+            .max_by_key(|(name, _)| name.len())
+            .map(|(name, spec)| (name.as_str(), spec))
+    }
+
+    pub fn kind_of(&self, resource_type: &str) -> WorkloadKind {
+        self.resources
+            .get(resource_type)
+            .and_then(|r| WorkloadKind::parse(&r.kind))
+            .unwrap_or(WorkloadKind::Other)
+    }
+}
+
+impl ReplicaSpec {
+    pub fn role(&self) -> ReplicaRole {
+        ReplicaRole::parse(&self.role).unwrap_or(ReplicaRole::Backup)
+    }
+
+    /// The region written in a replica attribute's value.
+    pub fn region_in(&self, value: &str) -> Option<String> {
+        match self.format.as_deref() {
+            None | Some("region") => Some(value.to_owned()),
+            // qcs::cos:<region>::<bucket>
+            // OSS locations: oss-cn-shenzhen
+            Some("oss-location") => Some(value.strip_prefix("oss-").unwrap_or(value).to_owned()),
+            Some("cos-uri") => value
+                .strip_prefix("qcs::cos:")?
+                .split("::")
+                .next()
+                .map(str::to_owned),
+            // arn:<partition>:<service>:<region>:<account>:<resource>
+            Some("arn") => {
+                let region = value.split(':').nth(3)?;
+                (!region.is_empty()).then(|| region.to_owned())
+            }
+            Some(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_parses_and_every_kind_and_role_is_valid() {
+        for (name, r) in &RESOURCES.resources {
+            assert!(
+                WorkloadKind::parse(&r.kind).is_some(),
+                "{name}: kind {}",
+                r.kind
+            );
+            for rep in &r.replicas {
+                assert!(
+                    ReplicaRole::parse(&rep.role).is_some(),
+                    "{name}: role {}",
+                    rep.role
+                );
+            }
+            assert!(RESOURCES.provider_of(name).is_some(), "{name}: no provider");
+        }
+    }
+
+    #[test]
+    fn resource_types_map_to_the_longest_provider_prefix() {
+        assert_eq!(
+            RESOURCES.provider_of("alicloud_db_instance").map(|p| p.0),
+            Some("alicloud")
+        );
+        assert_eq!(RESOURCES.provider_of("random_id").map(|p| p.0), None);
+    }
+
+    #[test]
+    fn replica_regions_are_read_from_uris_and_arns() {
+        let cos = ReplicaSpec {
+            role: "backup".into(),
+            region: "x".into(),
+            format: Some("cos-uri".into()),
+            note: None,
+        };
+        assert_eq!(
+            cos.region_in("qcs::cos:ap-singapore::bucket-125")
+                .as_deref(),
+            Some("ap-singapore")
+        );
+        let arn = ReplicaSpec {
+            role: "dr".into(),
+            region: "x".into(),
+            format: Some("arn".into()),
+            note: None,
+        };
+        assert_eq!(
+            arn.region_in("arn:aws-cn:s3:cn-north-1:123:bucket")
+                .as_deref(),
+            Some("cn-north-1")
+        );
+        assert_eq!(arn.region_in("arn:aws:s3:::bucket"), None);
+    }
+}
