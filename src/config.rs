@@ -145,6 +145,8 @@ pub fn load(
         }),
         _ => {
             errors.sort_by_key(|e| e.span.map(|s| s.start));
+            // a group reached from two places reports its unknown member once
+            errors.dedup();
             Err(ConfigFailure::Invalid(errors))
         }
     }

@@ -89,7 +89,12 @@ impl Walk<'_> {
             }
         }
         out.files.sort();
-        out.files.dedup();
+        // `check . ops` names some files twice: keep the first spelling of each real file.
+        let mut seen = std::collections::BTreeSet::new();
+        out.files.retain(|f| {
+            let key = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+            seen.insert(key)
+        });
         out.skipped.sort();
         Ok(out)
     }

@@ -110,7 +110,9 @@ impl SourceMap {
 
 /// The path of `path` relative to `base` with `/` separators, or `path` itself when it is not under `base`.
 pub fn relative_display(path: &Path, base: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path);
+    let Ok(rel) = path.strip_prefix(base) else {
+        return path.to_string_lossy().replace('\\', "/");
+    };
     let text = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -148,6 +150,22 @@ mod tests {
         let second = f.text.find("region").unwrap();
         assert_eq!(f.position(second).line, 2);
         assert_eq!(f.position(second).column, 1);
+    }
+
+    #[test]
+    fn paths_outside_the_base_stay_absolute() {
+        assert_eq!(
+            relative_display(Path::new("/tmp/x/a.tf"), Path::new("/work")),
+            "/tmp/x/a.tf"
+        );
+        assert_eq!(
+            relative_display(Path::new("/work/a/b.tf"), Path::new("/work")),
+            "a/b.tf"
+        );
+        assert_eq!(
+            relative_display(Path::new("/work"), Path::new("/work")),
+            "."
+        );
     }
 
     #[test]

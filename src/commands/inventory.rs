@@ -20,7 +20,7 @@ pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
     let unparsed = run
         .findings
         .iter()
-        .filter(|f| std::ptr::eq(f.rule, &ParseError::META))
+        .filter(|f| f.rule.code == ParseError::META.code)
         .count();
     if unparsed > 0 {
         note(&format!(

@@ -73,6 +73,11 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
                 "reading standard input (`-`) needs --stdin-filename to name it, like `--stdin-filename chart.deploy.toml`",
             ));
         };
+        if crate::discover::classify(std::path::Path::new(&name)).is_none() {
+            return Err(Fatal::message(format!(
+                "--stdin-filename `{name}` does not name a format yunlint reads (*.deploy.toml, *.tf, *.tfvars)"
+            )));
+        }
         let text = std::io::read_to_string(std::io::stdin())
             .map_err(|e| Fatal::message(format!("cannot read standard input: {e}")))?;
         Some((name, text))

@@ -56,7 +56,7 @@ impl Rule for MissingDataClass {
                 format!("workload {} has no data class", subject.describe()),
             )
             .with_help(format!(
-                "set `data_class` (JR/T 0197-2020 level 1 to 5) on the workload or in `[service]`; until then it is checked as class {}",
+                "set `data_class` (JR/T 0197-2020 level 1 to 5) on the workload, in `[service]` or in `[defaults]`; until then it is checked as class {}",
                 policy.default_data_class
             ))
             .with_subject(subject.finding_subject()),
