@@ -24,7 +24,7 @@ pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
         .count();
     if unparsed > 0 {
         note(&format!(
-            "warning: {} could not be read and {} missing from the inventory; `yunlint check` shows why\n",
+            "warning: {} in the input; the workloads of the files concerned {} missing from the inventory (`yunlint check` shows them)\n",
             plural(unparsed, "problem"),
             if unparsed == 1 {
                 "its workloads are"

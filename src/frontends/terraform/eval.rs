@@ -190,37 +190,42 @@ impl<'a> Scope<'a> {
         let mut var_obj = hcl::Map::new();
         let mut local_obj = hcl::Map::new();
         let mut seen = BTreeSet::new();
+        // A reference that cannot be resolved is left out of the context rather than failing at
+        // once: `try(local.missing, "x")` must still work. Its reason explains a failed evaluation.
+        let mut first_failure: Option<Reason> = None;
         for reference in &references.refs {
             if !seen.insert(reference.clone()) {
                 continue;
             }
-            let (target, name, value, chain_of_value) =
-                match (reference.root.as_str(), &reference.attr) {
-                    ("var", Some(name)) => match self.vars.get(name) {
-                        None => return Err(format!("variable `{name}` is not declared")),
-                        Some(v) => {
-                            let v = v.clone()?;
-                            let chain = v.chain.clone();
-                            (&mut var_obj, name, v, chain)
-                        }
-                    },
-                    ("local", Some(name)) => {
-                        let v = self.local(name)?;
-                        let chain = reference
-                            .member
-                            .as_deref()
-                            .and_then(|member| self.local_member_chain(name, member))
-                            .unwrap_or_else(|| v.chain.clone());
-                        (&mut local_obj, name, v, chain)
-                    }
-                    ("path", _) => continue,
-                    (r, a) => {
-                        return Err(format!(
-                            "it depends on the {}",
-                            describe_reference(r, a.as_deref())
-                        ));
-                    }
-                };
+            let resolved = match (reference.root.as_str(), &reference.attr) {
+                ("var", Some(name)) => match self.vars.get(name) {
+                    None => Err(format!("variable `{name}` is not declared")),
+                    Some(v) => v.clone().map(|v| {
+                        let chain = v.chain.clone();
+                        (&mut var_obj, name, v, chain)
+                    }),
+                },
+                ("local", Some(name)) => self.local(name).map(|v| {
+                    let chain = reference
+                        .member
+                        .as_deref()
+                        .and_then(|member| self.local_member_chain(name, member))
+                        .unwrap_or_else(|| v.chain.clone());
+                    (&mut local_obj, name, v, chain)
+                }),
+                ("path", _) => continue,
+                (r, a) => Err(format!(
+                    "it depends on the {}",
+                    describe_reference(r, a.as_deref())
+                )),
+            };
+            let (target, name, value, chain_of_value) = match resolved {
+                Ok(found) => found,
+                Err(reason) => {
+                    first_failure.get_or_insert(reason);
+                    continue;
+                }
+            };
             for via in &chain_of_value {
                 if !chain.contains(via) {
                     chain.push(via.clone());
@@ -238,10 +243,12 @@ impl<'a> Scope<'a> {
         let expr = functions::fold_try(hcl::Expression::from(expr.clone()), &ctx);
         match expr.evaluate(&ctx) {
             Ok(value) => Ok(Val { value, chain }),
-            Err(e) => Err(format!(
-                "the expression cannot be evaluated ({})",
-                first_line(&e.to_string())
-            )),
+            Err(e) => Err(first_failure.unwrap_or_else(|| {
+                format!(
+                    "the expression cannot be evaluated ({})",
+                    first_line(&e.to_string())
+                )
+            })),
         }
     }
 }

@@ -98,6 +98,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             issues,
             ..FileOutput::default()
         },
+        visited: BTreeSet::new(),
     };
     for root in resolver.roots() {
         // Terraform's precedence, lowest first: terraform.tfvars, *.auto.tfvars in lexical order,
@@ -125,6 +126,9 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
                 .map(|(name, value, span)| cli_value(name, value, *span)),
         );
         resolver.run_root(&root, values);
+    }
+    while let Some(dir) = resolver.unvisited().into_iter().next() {
+        resolver.run_root(&dir, Vec::new());
     }
     resolver.out
 }

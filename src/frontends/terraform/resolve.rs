@@ -50,6 +50,8 @@ pub struct Resolver<'a> {
     pub rel_paths: BTreeMap<SourceId, String>,
     pub project_root: PathBuf,
     pub out: FileOutput,
+    /// Module directories instantiated so far.
+    pub visited: BTreeSet<PathBuf>,
 }
 
 struct Instance<'m, 'a> {
@@ -82,6 +84,16 @@ fn string_of(val: &Val) -> Result<String, Reason> {
 }
 
 impl<'a> Resolver<'a> {
+    /// Modules no root reached (they only call each other in a cycle): evaluated on their own, so
+    /// that the cycle is reported rather than silently skipped.
+    pub fn unvisited(&self) -> Vec<PathBuf> {
+        self.modules
+            .keys()
+            .filter(|d| !self.visited.contains(*d))
+            .cloned()
+            .collect()
+    }
+
     /// Module directories that no other module in the tree calls: each is evaluated on its own.
     pub fn roots(&self) -> Vec<PathBuf> {
         let called: BTreeSet<PathBuf> = self
@@ -139,6 +151,7 @@ impl<'a> Resolver<'a> {
         inherited: BTreeMap<String, ProviderCfg>,
         stack: &mut Vec<PathBuf>,
     ) {
+        self.visited.insert(module.dir.clone());
         let scope = Scope::new(vars, module.local_defs(), module.dir.display().to_string());
         let mut instance = Instance {
             module,
