@@ -24,13 +24,8 @@ pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
         .count();
     if unparsed > 0 {
         note(&format!(
-            "warning: {} in the input; the workloads of the files concerned {} missing from the inventory (`yunlint check` shows them)\n",
+            "warning: {} reading the input (YL901); workloads in the files concerned may be missing from the inventory, `yunlint check` shows where\n",
             plural(unparsed, "problem"),
-            if unparsed == 1 {
-                "its workloads are"
-            } else {
-                "their workloads are"
-            }
         ));
     }
     Ok(ExitStatus::Success)

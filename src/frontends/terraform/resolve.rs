@@ -303,16 +303,22 @@ impl<'a> Resolver<'a> {
             .map_or(ptype.clone(), |(k, _)| k.clone());
         let address = format!("{}{}.{}", instance.prefix, r.rtype, r.name);
 
+        let own_region_attrs = RESOURCES
+            .resources
+            .get(&r.rtype)
+            .map(|t| t.region_attrs.as_slice())
+            .unwrap_or_default();
         let resource_region = spec
             .map(|s| s.resource_region.as_slice())
             .unwrap_or_default()
             .iter()
-            .find_map(|attr| r.body.get_attribute(attr));
+            .chain(own_region_attrs)
+            .find_map(|path| attribute_path(r.body, path).map(|expr| (path, expr)));
         let region_val: Result<Val, Reason> = match resource_region {
-            Some(attr) => instance.scope.eval(
-                &attr.value,
-                span_of(r.source, &attr.value),
-                format!("`{}` set on the resource", attr.key.as_str()),
+            Some((path, expr)) => instance.scope.eval(
+                expr,
+                span_of(r.source, expr),
+                format!("`{path}` set on the resource"),
             ),
             None => match instance.providers.get(&key) {
                 Some(cfg) => cfg.region.clone().map(|mut v| {
@@ -386,15 +392,17 @@ fn replicas(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>, registry_id: &str
         };
         spec.replicas
             .iter()
+            .filter(|rep| rep.is_destination())
             .filter_map(|rep| {
                 let expr = attribute_path(r.body, &rep.region)?;
                 let span = span_of(r.source, expr);
                 let note = format!("`{}`: {} target", rep.region, rep.role());
                 let value = instance.scope.eval(expr, span, note).and_then(|v| {
                     let text = string_of(&v)?;
-                    let region = rep
-                        .region_in(&text)
-                        .ok_or_else(|| format!("no region can be read from `{text}`"))?;
+                    let region = rep.region_in(&text).ok_or_else(|| match &rep.format {
+                        Some(format) => format!("`{text}` ({format}) does not say its region"),
+                        None => format!("no region can be read from `{text}`"),
+                    })?;
                     Ok((region, v))
                 });
                 let region = match value {
@@ -483,10 +491,21 @@ fn provider_region(
             span_of(source, &attr.value),
             format!("region of provider `{key}`"),
         ),
-        None => Err(format!(
-            "provider `{key}` sets no region{}",
-            env_note(ptype, spec)
-        )),
+        None => {
+            let profile = spec
+                .into_iter()
+                .flat_map(|s| &s.profile_attrs)
+                .find(|a| body.has_attribute(a));
+            match profile {
+                Some(attr) => Err(format!(
+                    "provider `{key}` takes its region from the profile named by `{attr}`, a file yunlint never reads"
+                )),
+                None => Err(format!(
+                    "provider `{key}` sets no region{}",
+                    env_note(ptype, spec)
+                )),
+            }
+        }
     }
 }
 

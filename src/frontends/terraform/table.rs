@@ -22,9 +22,18 @@ pub struct Table {
 pub struct ProviderSpec {
     /// The provider's id in the policy registry (the Terraform name by default).
     pub registry_id: Option<String>,
+    /// `required_providers` source addresses that mean this provider.
+    #[serde(default)]
+    pub registry_source: Vec<String>,
     /// Provider-block attributes holding the region, in order of preference.
     #[serde(default)]
     pub provider_region: Vec<String>,
+    /// Provider-block attributes holding a default zone.
+    #[serde(default)]
+    pub provider_zone: Vec<String>,
+    /// Provider-block attributes that make the region come from a profile file yunlint never reads.
+    #[serde(default)]
+    pub profile_attrs: Vec<String>,
     /// Resource attributes that set the region of one resource.
     #[serde(default)]
     pub resource_region: Vec<String>,
@@ -33,6 +42,8 @@ pub struct ProviderSpec {
     pub env: Vec<String>,
     /// The provider's hard-coded default region, when its source has one.
     pub default_region: Option<String>,
+    /// Where one resource type's documentation lives in the provider's repository.
+    pub docs: Option<String>,
     pub source: Option<String>,
 }
 
@@ -42,8 +53,19 @@ pub struct ResourceSpec {
     pub kind: String,
     #[serde(default)]
     pub zones: Vec<String>,
+    /// Region attributes of this type alone (besides the provider's `resource_region`).
+    #[serde(default)]
+    pub region_attrs: Vec<String>,
+    /// An attribute naming the parent resource whose region this one has (not followed yet).
+    pub region_from: Option<String>,
+    /// Attributes holding another resource's id whose zone gives this one's (not followed yet).
+    #[serde(default)]
+    pub zone_refs: BTreeMap<String, String>,
     #[serde(default)]
     pub replicas: Vec<ReplicaSpec>,
+    /// Network links to another region: no data copy, kept for a future cross-border-access rule.
+    #[serde(default)]
+    pub peers: Vec<PeerSpec>,
     pub note: Option<String>,
 }
 
@@ -53,7 +75,19 @@ pub struct ReplicaSpec {
     pub role: String,
     /// Attribute path, nested blocks joined with dots (`destination.location`).
     pub region: String,
-    /// How the region is written: a plain id (default), a COS URI or an ARN.
+    /// How the region is written: a plain id (default), an OSS location, a COS URI, an ARN, ...
+    pub format: Option<String>,
+    /// `source` when the attribute names where the primary lives rather than the copy.
+    pub side: Option<String>,
+    #[serde(default)]
+    pub zones: Vec<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerSpec {
+    pub region: String,
     pub format: Option<String>,
     pub note: Option<String>,
 }
@@ -89,6 +123,11 @@ impl ReplicaSpec {
     }
 
     /// The region written in a replica attribute's value.
+    /// Whether the attribute names where the copy is written (not where its source lives).
+    pub fn is_destination(&self) -> bool {
+        self.side.as_deref() != Some("source")
+    }
+
     pub fn region_in(&self, value: &str) -> Option<String> {
         match self.format.as_deref() {
             None | Some("region") => Some(value.to_owned()),
@@ -144,28 +183,28 @@ mod tests {
 
     #[test]
     fn replica_regions_are_read_from_uris_and_arns() {
-        let cos = ReplicaSpec {
+        let spec = |format: &str| ReplicaSpec {
             role: "backup".into(),
             region: "x".into(),
-            format: Some("cos-uri".into()),
+            format: Some(format.into()),
+            side: None,
+            zones: Vec::new(),
             note: None,
         };
+        let region = |format: &str, value: &str| spec(format).region_in(value);
         assert_eq!(
-            cos.region_in("qcs::cos:ap-singapore::bucket-125")
-                .as_deref(),
+            region("cos-uri", "qcs::cos:ap-singapore::bucket-125").as_deref(),
             Some("ap-singapore")
         );
-        let arn = ReplicaSpec {
-            role: "dr".into(),
-            region: "x".into(),
-            format: Some("arn".into()),
-            note: None,
-        };
         assert_eq!(
-            arn.region_in("arn:aws-cn:s3:cn-north-1:123:bucket")
-                .as_deref(),
+            region("arn", "arn:aws-cn:s3:cn-north-1:123:bucket").as_deref(),
             Some("cn-north-1")
         );
-        assert_eq!(arn.region_in("arn:aws:s3:::bucket"), None);
+        assert_eq!(region("arn", "arn:aws:s3:::bucket"), None);
+        assert_eq!(
+            region("oss-location", "oss-cn-shenzhen").as_deref(),
+            Some("cn-shenzhen")
+        );
+        assert_eq!(region("bucket-name", "my-bucket"), None);
     }
 }
