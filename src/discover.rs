@@ -14,6 +14,8 @@ pub enum FileFormat {
     Terraform,
     /// `*.tfvars`
     TerraformVars,
+    /// `*.json`: read as a Terraform plan (`terraform show -json`) when its content is one
+    Json,
 }
 
 /// The format of a file, from its name.
@@ -25,6 +27,11 @@ pub fn classify(path: &Path) -> Option<FileFormat> {
         Some(FileFormat::Terraform)
     } else if name.ends_with(".tfvars") {
         Some(FileFormat::TerraformVars)
+    } else if name.ends_with(".json")
+        && !name.ends_with(".tf.json")
+        && !name.ends_with(".tfvars.json")
+    {
+        Some(FileFormat::Json)
     } else {
         None
     }

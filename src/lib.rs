@@ -18,6 +18,7 @@ pub mod rules;
 pub mod source;
 pub mod suggest;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -157,16 +158,20 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         }
         inputs.push(Input::VarFile(path.clone()));
     }
+    let known_providers: BTreeSet<String> = config.policy.providers.keys().cloned().collect();
     let parsed: Vec<(SourceFile, Parsed, bool)> = inputs
         .into_par_iter()
         .enumerate()
         .map(|(i, input)| {
             let id = SourceId(base + u32::try_from(i).expect("fewer than 2^32 files"));
-            load_and_parse(input, id, cwd, &config.root)
+            load_and_parse(input, id, cwd, &config.root, &known_providers)
         })
         .collect();
 
-    let files = parsed.len();
+    let files = parsed
+        .iter()
+        .filter(|(_, p, _)| !matches!(p, Parsed::Skipped))
+        .count();
     let mut outputs: Vec<FileOutput> = Vec::new();
     let mut tf_files = Vec::new();
     let mut var_files = Vec::new();
@@ -176,6 +181,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
             Parsed::Done(output) => outputs.push(output),
             Parsed::Terraform(tf) if is_var_file => var_files.push(tf),
             Parsed::Terraform(tf) => tf_files.push(tf),
+            Parsed::Skipped => {}
         }
     }
     if !tf_files.is_empty() {
@@ -190,7 +196,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
             vars,
             rel_paths,
             project_root: config.root.clone(),
-            known_providers: config.policy.providers.keys().cloned().collect(),
+            known_providers: known_providers.clone(),
         }));
     }
     let mut placements = Vec::new();
@@ -278,6 +284,7 @@ fn load_and_parse(
     id: SourceId,
     cwd: &Path,
     root: &Path,
+    known_providers: &BTreeSet<String>,
 ) -> (SourceFile, Parsed, bool) {
     let is_var_file = matches!(input, Input::VarFile(_));
     let (path, format, bytes) = match input {
@@ -304,7 +311,7 @@ fn load_and_parse(
             issues: vec![ParseIssue::new(Span::new(id, offset..offset), message)],
             ..FileOutput::default()
         }),
-        None => frontends::parse(format, &file, id),
+        None => frontends::parse(format, &file, id, known_providers),
     };
     (file, parsed, is_var_file)
 }

@@ -2,6 +2,7 @@
 //! parse yields [`ParseIssue`]s with the parser's span, never a crash.
 
 pub mod descriptor;
+pub mod plan_json;
 pub mod terraform;
 
 use crate::discover::FileFormat;
@@ -51,9 +52,18 @@ pub struct FileOutput {
 pub enum Parsed {
     Done(FileOutput),
     Terraform(terraform::TfFile),
+    /// Not an input after all (a `.json` file that is not a plan): not counted.
+    Skipped,
 }
 
-pub fn parse(format: FileFormat, file: &SourceFile, id: SourceId) -> Parsed {
+/// Parses one file. `known_providers` are the registry's ids: resources of other providers in a
+/// plan are not placements.
+pub fn parse(
+    format: FileFormat,
+    file: &SourceFile,
+    id: SourceId,
+    known_providers: &std::collections::BTreeSet<String>,
+) -> Parsed {
     let failed = |issue: ParseIssue| {
         Parsed::Done(FileOutput {
             issues: vec![issue],
@@ -66,5 +76,9 @@ pub fn parse(format: FileFormat, file: &SourceFile, id: SourceId) -> Parsed {
             .map_or_else(failed, Parsed::Terraform),
         FileFormat::TerraformVars => terraform::parse(file, id, terraform::TfKind::Vars)
             .map_or_else(failed, Parsed::Terraform),
+        FileFormat::Json if plan_json::is_plan(&file.text) => {
+            Parsed::Done(plan_json::parse(file, id, known_providers))
+        }
+        FileFormat::Json => Parsed::Skipped,
     }
 }

@@ -16,6 +16,9 @@ use crate::source::{SourceId, SourceMap};
 /// Width the reports are wrapped at.
 const WIDTH: usize = 100;
 
+/// A label in the primary's file further than this many lines from it is shown as a note.
+const NEAR_LINES: usize = 12;
+
 /// One diagnostic ready for miette: labels in its own file, related diagnostics for labels in others.
 struct View {
     message: String,
@@ -109,8 +112,17 @@ struct Head {
 fn view(sources: &SourceMap, head: Head, primary: &Label, secondary: &[Label]) -> View {
     let mut labels = vec![labeled(primary, true)];
     let mut related: Vec<View> = Vec::new();
+    let line_of = |label: &Label| {
+        sources
+            .get(label.span.source)
+            .position(label.span.start)
+            .line
+    };
+    let primary_line = line_of(primary);
     for label in secondary {
-        if label.span.source == primary.span.source {
+        // miette shows every line between two labels of a snippet: a far label becomes a note
+        let near = line_of(label).abs_diff(primary_line) <= NEAR_LINES;
+        if label.span.source == primary.span.source && near {
             labels.push(labeled(label, false));
         } else {
             related.push(View {

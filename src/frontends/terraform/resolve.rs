@@ -80,7 +80,15 @@ fn is_local_source(source: &str) -> bool {
 }
 
 fn string_of(val: &Val) -> Result<String, Reason> {
-    as_string(&val.value).ok_or_else(|| "the value is not a string".to_owned())
+    match &val.value {
+        Value::Null => {
+            Err("the value is null, so the provider falls back to its environment".to_owned())
+        }
+        Value::String(s) if s.trim().is_empty() => {
+            Err("the value is empty, so the provider falls back to its environment".to_owned())
+        }
+        other => as_string(other).ok_or_else(|| format!("the value `{other}` is not a string")),
+    }
 }
 
 impl<'a> Resolver<'a> {
