@@ -2,6 +2,7 @@
 //! parse yields [`ParseIssue`]s with the parser's span, never a crash.
 
 pub mod descriptor;
+pub mod kubernetes;
 pub mod plan_json;
 pub mod terraform;
 
