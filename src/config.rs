@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use jiff::civil::Date;
 
+use crate::model::Resolved;
 use crate::policy::raw::RawPolicy;
 use crate::policy::{BUILTIN_PACK, BUILTIN_PACK_NAME, Policy, PolicyBuilder};
 use crate::rules::{self, Level, RuleMeta};
@@ -46,6 +47,29 @@ pub struct Config {
     pub root: PathBuf,
     /// The configuration file used, if any.
     pub file: Option<PathBuf>,
+    /// `[[kubernetes.clusters]]`, in the order written (the first whose paths match wins).
+    pub clusters: Vec<Cluster>,
+}
+
+/// A Kubernetes cluster and the manifests that run on it.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub name: String,
+    pub name_span: Span,
+    pub paths: GlobSet,
+    pub location: ClusterLocation,
+    pub zones: Vec<Resolved<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ClusterLocation {
+    /// `provider` and `region` written in the configuration.
+    Declared {
+        provider: Resolved<String>,
+        region: Resolved<String>,
+    },
+    /// The Terraform resource that creates the cluster (`module.ack.alicloud_cs_managed_kubernetes.prod`).
+    Terraform { address: String, span: Span },
 }
 
 /// The nearest `yunlint.toml` in `start` or one of its ancestors.
@@ -87,6 +111,7 @@ pub fn load(
             exclude: GlobSet::empty(),
             root: cwd.to_path_buf(),
             file: None,
+            clusters: Vec::new(),
         });
     };
 
@@ -128,6 +153,7 @@ pub fn load(
     builder.apply(&raw, id);
     let rule_levels = rule_levels(&raw, id, &mut errors);
     let exclude = exclude_globs(&raw, id, &mut errors);
+    let clusters = clusters(&raw, id, &mut errors);
     let policy = match builder.finish() {
         Ok(policy) => Some(policy),
         Err(mut more) => {
@@ -142,6 +168,7 @@ pub fn load(
             exclude,
             root,
             file: Some(file.to_path_buf()),
+            clusters,
         }),
         _ => {
             errors.sort_by_key(|e| e.span.map(|s| s.start));
@@ -200,6 +227,60 @@ fn exclude_globs(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -
         }
     }
     builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+fn clusters(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -> Vec<Cluster> {
+    let span = |s: std::ops::Range<usize>| Span::new(id, s);
+    let mut out = Vec::new();
+    for c in raw.kubernetes.iter().flat_map(|k| &k.clusters) {
+        let name_span = span(c.name.span());
+        let mut paths = GlobSetBuilder::new();
+        for p in c.paths.get_ref() {
+            match Glob::new(p.get_ref().trim_start_matches("./")) {
+                Ok(glob) => {
+                    paths.add(glob);
+                }
+                Err(e) => errors.push(ConfigError {
+                    span: Some(span(p.span())),
+                    message: format!("invalid glob `{}`: {}", p.get_ref(), e.kind()),
+                    help: None,
+                }),
+            }
+        }
+        let location = match (&c.terraform, &c.provider, &c.region) {
+            (Some(address), None, None) => ClusterLocation::Terraform {
+                address: address.get_ref().clone(),
+                span: span(address.span()),
+            },
+            (None, Some(provider), Some(region)) => ClusterLocation::Declared {
+                provider: Resolved::new(provider.get_ref().clone(), span(provider.span())),
+                region: Resolved::new(region.get_ref().clone(), span(region.span())),
+            },
+            _ => {
+                errors.push(ConfigError {
+                    span: Some(name_span),
+                    message: format!("cluster `{}` needs either `provider` and `region`, or `terraform`", c.name.get_ref()),
+                    help: Some(
+                        "write `provider = \"alicloud\"` and `region = \"cn-shanghai-finance-1\"`, or `terraform = \"module.ack.alicloud_cs_managed_kubernetes.prod\"`"
+                            .into(),
+                    ),
+                });
+                continue;
+            }
+        };
+        out.push(Cluster {
+            name: c.name.get_ref().clone(),
+            name_span,
+            paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
+            location,
+            zones: c
+                .zones
+                .iter()
+                .map(|z| Resolved::new(z.get_ref().clone(), span(z.span())))
+                .collect(),
+        });
+    }
+    out
 }
 
 /// `yunlint init`'s starter configuration.

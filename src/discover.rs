@@ -16,6 +16,8 @@ pub enum FileFormat {
     TerraformVars,
     /// `*.json`: read as a Terraform plan (`terraform show -json`) when its content is one
     Json,
+    /// `*.yaml`, `*.yml`: read as Kubernetes manifests when they hold Kubernetes objects
+    Yaml,
 }
 
 /// The format of a file, from its name.
@@ -32,6 +34,8 @@ pub fn classify(path: &Path) -> Option<FileFormat> {
         && !name.ends_with(".tfvars.json")
     {
         Some(FileFormat::Json)
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        Some(FileFormat::Yaml)
     } else {
         None
     }

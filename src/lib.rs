@@ -28,8 +28,8 @@ use rayon::prelude::*;
 use crate::config::{Config, ConfigError, ConfigFailure};
 use crate::discover::{DiscoverError, FileFormat, Walk};
 use crate::finding::{Finding, Label};
-use crate::frontends::{FileOutput, ParseIssue, Parsed, terraform};
-use crate::model::Placement;
+use crate::frontends::{FileOutput, ParseIssue, Parsed, clusters, terraform};
+use crate::model::{Origin, Placement};
 use crate::rules::{ParseError, Selection, UnknownSelector, UnresolvedRegion};
 use crate::source::{SourceFile, SourceId, SourceMap, Span, relative_display};
 
@@ -175,9 +175,21 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     let mut outputs: Vec<FileOutput> = Vec::new();
     let mut tf_files = Vec::new();
     let mut var_files = Vec::new();
+    let mut manifest_files = Vec::new();
     for (file, parsed, is_var_file) in parsed {
-        sources.add(file);
+        let id = sources.add(file);
         match parsed {
+            Parsed::Kubernetes(k8s) => {
+                outputs.push(FileOutput {
+                    issues: k8s.issues,
+                    ..FileOutput::default()
+                });
+                manifest_files.push(clusters::ManifestFile {
+                    id,
+                    rel: sources.get(id).rel.clone(),
+                    manifests: k8s.manifests,
+                });
+            }
             Parsed::Done(output) => outputs.push(output),
             Parsed::Terraform(tf) if is_var_file => var_files.push(tf),
             Parsed::Terraform(tf) => tf_files.push(tf),
@@ -198,6 +210,19 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
             project_root: config.root.clone(),
             known_providers: known_providers.clone(),
         }));
+    }
+    if !manifest_files.is_empty() {
+        let terraform: Vec<Placement> = outputs
+            .iter()
+            .flat_map(|o| &o.placements)
+            .filter(|p| p.origin == Origin::Terraform)
+            .cloned()
+            .collect();
+        outputs.push(clusters::place(
+            &manifest_files,
+            &config.clusters,
+            &terraform,
+        ));
     }
     let mut placements = Vec::new();
     let mut issues: Vec<ParseIssue> = Vec::new();

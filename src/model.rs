@@ -129,6 +129,7 @@ impl fmt::Display for ReplicaRole {
 pub enum Origin {
     Descriptor,
     Terraform,
+    Kubernetes,
 }
 
 /// A DR copy, backup or read replica: checked like a placement, in its own region.
@@ -158,6 +159,8 @@ pub struct Placement {
     pub data_class: Option<Resolved<u8>>,
     /// The instance keys of a repeated block (Terraform `count`/`for_each`; `*` when unknown).
     pub instances: Vec<String>,
+    /// Regions its scheduling constraints require (Kubernetes node selectors and affinities).
+    pub required_regions: Vec<Resolved<String>>,
     pub origin: Origin,
     pub source: SourceId,
 }

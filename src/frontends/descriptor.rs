@@ -293,6 +293,7 @@ impl Reader<'_> {
             replicas,
             data_class,
             instances: Vec::new(),
+            required_regions: Vec::new(),
             origin: Origin::Descriptor,
             source: self.id,
         })

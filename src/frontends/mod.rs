@@ -1,6 +1,7 @@
 //! Front ends: one per input format, each turning one file into placements. A file that does not
 //! parse yields [`ParseIssue`]s with the parser's span, never a crash.
 
+pub mod clusters;
 pub mod descriptor;
 pub mod kubernetes;
 pub mod plan_json;
@@ -53,6 +54,8 @@ pub struct FileOutput {
 pub enum Parsed {
     Done(FileOutput),
     Terraform(terraform::TfFile),
+    /// Manifests wait for the Terraform pass: a cluster may be created there.
+    Kubernetes(kubernetes::Parsed),
     /// Not an input after all (a `.json` file that is not a plan): not counted.
     Skipped,
 }
@@ -81,5 +84,15 @@ pub fn parse(
             Parsed::Done(plan_json::parse(file, id, known_providers))
         }
         FileFormat::Json => Parsed::Skipped,
+        // A Helm chart's templates are not YAML until rendered: lint `helm template` output instead.
+        FileFormat::Yaml if file.text.contains("{{") => Parsed::Skipped,
+        FileFormat::Yaml => {
+            let parsed = kubernetes::parse(file, id);
+            if parsed.manifests.is_empty() && parsed.issues.is_empty() {
+                Parsed::Skipped // YAML that is not a Kubernetes object: CI workflows, compose files
+            } else {
+                Parsed::Kubernetes(parsed)
+            }
+        }
     }
 }

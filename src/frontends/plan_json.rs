@@ -597,6 +597,7 @@ impl<'d, 'a> Reader<'d, 'a> {
             data_class: values.and_then(|v| self.data_class(v)),
             // Each instance of a repeated resource is a placement of its own, its key in the address.
             instances: Vec::new(),
+            required_regions: Vec::new(),
             origin: Origin::Terraform,
             source: self.id,
         })

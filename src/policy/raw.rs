@@ -28,6 +28,29 @@ pub struct RawPolicy {
     #[serde(default)]
     pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
     pub discovery: Option<RawDiscovery>,
+    pub kubernetes: Option<RawKubernetes>,
+}
+
+/// `[kubernetes]`: which cluster each manifest runs on.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKubernetes {
+    #[serde(default)]
+    pub clusters: Vec<RawCluster>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCluster {
+    pub name: Spanned<String>,
+    /// Globs of the manifests it runs, relative to the project root.
+    pub paths: Spanned<Vec<Spanned<String>>>,
+    pub provider: Option<Spanned<String>>,
+    pub region: Option<Spanned<String>>,
+    #[serde(default)]
+    pub zones: Vec<Spanned<String>>,
+    /// The Terraform resource that creates the cluster: its provider and region are used.
+    pub terraform: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -7,6 +7,7 @@
 mod certification_expired;
 mod missing_data_class;
 mod parse_error;
+mod region_constraint_conflict;
 mod region_not_allowed;
 mod region_not_finance_grade;
 mod region_outside_jurisdiction;
@@ -23,6 +24,7 @@ use rayon::prelude::*;
 pub use certification_expired::CertificationExpired;
 pub use missing_data_class::MissingDataClass;
 pub use parse_error::ParseError;
+pub use region_constraint_conflict::RegionConstraintConflict;
 pub use region_not_allowed::RegionNotAllowed;
 pub use region_not_finance_grade::RegionNotFinanceGrade;
 pub use region_outside_jurisdiction::RegionOutsideJurisdiction;
@@ -192,6 +194,7 @@ pub static RULES: &[&RuleMeta] = &[
     &UnknownRegion::META,
     &UnresolvedRegion::META,
     &RegionNotAllowed::META,
+    &RegionConstraintConflict::META,
     &ReplicaOutsideJurisdiction::META,
     &MissingDataClass::META,
     &ParseError::META,
@@ -211,7 +214,7 @@ static DECISION_CHAIN: &[&dyn Rule] = &[
 ];
 
 /// Rules checked on every subject besides the chain.
-static INDEPENDENT: &[&dyn Rule] = &[&MissingDataClass];
+static INDEPENDENT: &[&dyn Rule] = &[&MissingDataClass, &RegionConstraintConflict];
 
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
     RULES.iter().copied()

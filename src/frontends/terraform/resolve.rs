@@ -386,6 +386,7 @@ impl<'a> Resolver<'a> {
             replicas,
             data_class,
             instances,
+            required_regions: Vec::new(),
             origin: Origin::Terraform,
             source: r.source,
         })

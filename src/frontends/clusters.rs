@@ -1,0 +1,154 @@
+//! Kubernetes manifests mapped to the clusters they run on: the resolve step of the Kubernetes
+//! front end. A cluster is declared in `yunlint.toml` with its provider and region, or by the
+//! Terraform resource that creates it.
+
+use super::kubernetes::Manifest;
+use super::{FileOutput, Unverifiable};
+use crate::config::{Cluster, ClusterLocation};
+use crate::model::{Origin, Placement, Resolution, Resolved, Unresolved, Via, WorkloadKind};
+use crate::source::SourceId;
+
+/// The manifests of one file.
+pub struct ManifestFile {
+    pub id: SourceId,
+    /// Path relative to the project root: matched against the clusters' `paths`.
+    pub rel: String,
+    pub manifests: Vec<Manifest>,
+}
+
+const STORAGE_KINDS: [&str; 3] = ["PersistentVolumeClaim", "PersistentVolume", "StorageClass"];
+
+/// The Terraform placement with this address, with or without its root prefix.
+fn terraform_cluster<'p>(address: &str, terraform: &'p [Placement]) -> Option<&'p Placement> {
+    terraform.iter().find(|p| {
+        p.address == address
+            || p.address
+                .split_once(':')
+                .is_some_and(|(_, bare)| bare == address)
+    })
+}
+
+fn help_for_unmapped(rel: &str) -> String {
+    let dir = rel.rsplit_once('/').map_or(".", |(d, _)| d);
+    format!(
+        "map the manifest to its cluster in yunlint.toml:\n\n[[kubernetes.clusters]]\nname = \"prod\"\npaths = [\"{dir}/**\"]\nprovider = \"alicloud\"\nregion = \"cn-shanghai-finance-1\""
+    )
+}
+
+pub fn place(files: &[ManifestFile], clusters: &[Cluster], terraform: &[Placement]) -> FileOutput {
+    let mut out = FileOutput::default();
+    for file in files {
+        let cluster = clusters.iter().find(|c| c.paths.is_match(&file.rel));
+        for m in &file.manifests {
+            let namespace = m.namespace.as_deref().unwrap_or("default");
+            let address = format!("{}#{}/{namespace}/{}", file.rel, m.kind, m.name);
+            let Some(cluster) = cluster else {
+                out.unverifiable.push(Unverifiable {
+                    address,
+                    unresolved: Unresolved {
+                        reason: "the manifest is mapped to no cluster".into(),
+                        span: m.name_span,
+                        help: Some(help_for_unmapped(&file.rel)),
+                    },
+                });
+                continue;
+            };
+            let located = match &cluster.location {
+                ClusterLocation::Declared { provider, region } => {
+                    let via = Via {
+                        span: region.span,
+                        note: format!("region of cluster `{}`", cluster.name),
+                    };
+                    Some((
+                        Resolved::new(provider.value.clone(), m.name_span).with_via(
+                            provider.span,
+                            format!("provider of cluster `{}`", cluster.name),
+                        ),
+                        Ok(Resolved {
+                            value: region.value.clone(),
+                            span: m.name_span,
+                            via: vec![via],
+                        }),
+                    ))
+                }
+                ClusterLocation::Terraform {
+                    address: tf_address,
+                    span,
+                } => match terraform_cluster(tf_address, terraform) {
+                    None => {
+                        out.unverifiable.push(Unverifiable {
+                                address: address.clone(),
+                                unresolved: Unresolved {
+                                    reason: format!("cluster `{}` is created by `{tf_address}`, which no linted Terraform declares", cluster.name),
+                                    span: *span,
+                                    help: Some("check the address against `yunlint inventory`".into()),
+                                },
+                            });
+                        None
+                    }
+                    Some(tf) => {
+                        let created = Via {
+                            span: *span,
+                            note: format!(
+                                "cluster `{}` is created by `{tf_address}`",
+                                cluster.name
+                            ),
+                        };
+                        let region: Resolution<String> = match &tf.region {
+                            Ok(r) => {
+                                let mut via = vec![
+                                    created.clone(),
+                                    Via {
+                                        span: tf.name_span,
+                                        note: "the cluster's Terraform resource".into(),
+                                    },
+                                ];
+                                via.extend(r.via.iter().cloned());
+                                Ok(Resolved {
+                                    value: r.value.clone(),
+                                    span: m.name_span,
+                                    via,
+                                })
+                            }
+                            Err(u) => Err(Unresolved {
+                                reason: format!(
+                                    "the region of cluster `{}` cannot be determined: {}",
+                                    cluster.name, u.reason
+                                ),
+                                span: m.name_span,
+                                help: u.help.clone(),
+                            }),
+                        };
+                        let provider = Resolved::new(tf.provider.value.clone(), m.name_span)
+                            .with_via(created.span, created.note);
+                        Some((provider, region))
+                    }
+                },
+            };
+            let Some((provider, region)) = located else {
+                continue;
+            };
+            let kind = if STORAGE_KINDS.contains(&m.kind.as_str()) {
+                WorkloadKind::Storage
+            } else {
+                WorkloadKind::Kubernetes
+            };
+            out.placements.push(Placement {
+                address,
+                path: file.rel.clone(),
+                name_span: m.name_span,
+                kind,
+                provider,
+                region,
+                zones: m.zones.iter().chain(&cluster.zones).cloned().collect(),
+                replicas: Vec::new(),
+                data_class: m.data_class.clone(),
+                instances: Vec::new(),
+                required_regions: m.regions.clone(),
+                origin: Origin::Kubernetes,
+                source: file.id,
+            });
+        }
+    }
+    out
+}
