@@ -18,6 +18,8 @@ pub enum FileFormat {
     Json,
     /// `*.yaml`, `*.yml`: read as Kubernetes manifests when they hold Kubernetes objects
     Yaml,
+    /// `.terraform/modules/modules.json`: where `terraform init` put a root's remote modules
+    TerraformModules,
 }
 
 /// The format of a file, from its name.
@@ -99,6 +101,7 @@ impl Walk<'_> {
                 }
             }
         }
+        self.add_downloaded_modules(&mut out);
         out.files.sort();
         // `check . ops` names some files twice: keep the first spelling of each real file.
         let mut seen = std::collections::BTreeSet::new();
@@ -108,6 +111,43 @@ impl Walk<'_> {
         });
         out.skipped.sort();
         Ok(out)
+    }
+
+    /// After `terraform init`, a root's remote modules are in `.terraform/modules` (usually
+    /// git-ignored): its `modules.json` and the `.tf` files it points at are read too.
+    fn add_downloaded_modules(&self, out: &mut Discovered) {
+        let dirs: std::collections::BTreeSet<PathBuf> = out
+            .files
+            .iter()
+            .filter(|f| f.format == FileFormat::Terraform)
+            .filter_map(|f| f.path.parent().map(Path::to_path_buf))
+            .collect();
+        for dir in dirs {
+            let modules = dir.join(".terraform").join("modules");
+            let manifest = modules.join("modules.json");
+            if !manifest.is_file() {
+                continue;
+            }
+            out.files.push(DiscoveredFile {
+                path: manifest,
+                format: FileFormat::TerraformModules,
+            });
+            let walker = WalkBuilder::new(&modules)
+                .standard_filters(false)
+                .follow_links(false)
+                .build();
+            for entry in walker.flatten() {
+                let path = entry.path();
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && path.extension().is_some_and(|e| e == "tf")
+                {
+                    out.files.push(DiscoveredFile {
+                        path: path.to_path_buf(),
+                        format: FileFormat::Terraform,
+                    });
+                }
+            }
+        }
     }
 
     fn walk_dir(&self, dir: &Path, out: &mut Discovered) {

@@ -176,6 +176,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     let mut tf_files = Vec::new();
     let mut var_files = Vec::new();
     let mut manifest_files = Vec::new();
+    let mut downloaded = Vec::new();
     for (file, parsed, is_var_file) in parsed {
         let id = sources.add(file);
         match parsed {
@@ -193,6 +194,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
             Parsed::Done(output) => outputs.push(output),
             Parsed::Terraform(tf) if is_var_file => var_files.push(tf),
             Parsed::Terraform(tf) => tf_files.push(tf),
+            Parsed::TerraformModules(manifest) => downloaded.push(manifest),
             Parsed::Skipped => {}
         }
     }
@@ -209,6 +211,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
             rel_paths,
             project_root: config.root.clone(),
             known_providers: known_providers.clone(),
+            downloaded,
         }));
     }
     if !manifest_files.is_empty() {

@@ -54,6 +54,8 @@ pub struct FileOutput {
 pub enum Parsed {
     Done(FileOutput),
     Terraform(terraform::TfFile),
+    /// Where `terraform init` put a root's remote modules.
+    TerraformModules(terraform::ModulesManifest),
     /// Manifests wait for the Terraform pass: a cluster may be created there.
     Kubernetes(kubernetes::Parsed),
     /// Not an input after all (a `.json` file that is not a plan): not counted.
@@ -80,6 +82,8 @@ pub fn parse(
             .map_or_else(failed, Parsed::Terraform),
         FileFormat::TerraformVars => terraform::parse(file, id, terraform::TfKind::Vars)
             .map_or_else(failed, Parsed::Terraform),
+        FileFormat::TerraformModules => terraform::parse_modules_manifest(file, id)
+            .map_or_else(failed, Parsed::TerraformModules),
         FileFormat::Json if plan_json::is_plan(&file.text) => {
             Parsed::Done(plan_json::parse(file, id, known_providers))
         }

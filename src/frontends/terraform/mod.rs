@@ -55,6 +55,76 @@ pub fn parse(file: &SourceFile, id: SourceId, kind: TfKind) -> Result<TfFile, Pa
     }
 }
 
+/// `.terraform/modules/modules.json`: the module keys of one root and the directories
+/// `terraform init` downloaded them to.
+pub struct ModulesManifest {
+    pub root: PathBuf,
+    pub dirs: BTreeMap<String, PathBuf>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawManifest {
+    #[serde(rename = "Modules", default)]
+    modules: Vec<RawManifestEntry>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawManifestEntry {
+    #[serde(rename = "Key")]
+    key: String,
+    #[serde(rename = "Dir")]
+    dir: String,
+}
+
+pub fn parse_modules_manifest(
+    file: &SourceFile,
+    id: SourceId,
+) -> Result<ModulesManifest, ParseIssue> {
+    let raw: RawManifest = serde_json::from_str(&file.text).map_err(|e| {
+        let offset = file
+            .text
+            .lines()
+            .take(e.line().saturating_sub(1))
+            .map(|l| l.len() + 1)
+            .sum::<usize>()
+            + e.column().saturating_sub(1);
+        let offset = offset.min(file.text.len());
+        ParseIssue::new(
+            Span::new(id, offset..offset),
+            format!("invalid modules.json: {e}"),
+        )
+    })?;
+    // <root>/.terraform/modules/modules.json
+    let root = file
+        .path
+        .ancestors()
+        .nth(3)
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let dirs = raw
+        .modules
+        .into_iter()
+        .filter(|m| !m.key.is_empty())
+        .map(|m| {
+            let dir = root
+                .join(&m.dir)
+                .components()
+                .fold(PathBuf::new(), |mut acc, c| {
+                    match c {
+                        std::path::Component::ParentDir => {
+                            acc.pop();
+                        }
+                        std::path::Component::CurDir => {}
+                        other => acc.push(other),
+                    }
+                    acc
+                });
+            (m.key, dir)
+        })
+        .collect();
+    Ok(ModulesManifest { root, dirs })
+}
+
 /// What the Terraform pass needs besides the files of the tree.
 pub struct Inputs<'a> {
     pub files: &'a [TfFile],
@@ -65,6 +135,8 @@ pub struct Inputs<'a> {
     pub rel_paths: BTreeMap<SourceId, String>,
     pub project_root: PathBuf,
     pub known_providers: BTreeSet<String>,
+    /// `modules.json` of roots that were `terraform init`-ed.
+    pub downloaded: Vec<ModulesManifest>,
 }
 
 fn file_name(file: &TfFile) -> String {
@@ -99,6 +171,11 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             ..FileOutput::default()
         },
         visited: BTreeSet::new(),
+        downloaded: inputs
+            .downloaded
+            .into_iter()
+            .map(|m| (m.root, m.dirs))
+            .collect(),
     };
     for root in resolver.roots() {
         // Terraform's precedence, lowest first: terraform.tfvars, *.auto.tfvars in lexical order,

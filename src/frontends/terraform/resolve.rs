@@ -52,6 +52,23 @@ pub struct Resolver<'a> {
     pub out: FileOutput,
     /// Module directories instantiated so far.
     pub visited: BTreeSet<PathBuf>,
+    /// Per root directory, the module keys `terraform init` downloaded and where to.
+    pub downloaded: BTreeMap<PathBuf, BTreeMap<String, PathBuf>>,
+}
+
+/// Terraform's module key of an address: `envs/prod:module.a.module.b` → `a.b`.
+fn module_key(address: &str) -> String {
+    let bare = address.split_once(':').map_or(address, |(_, a)| a);
+    bare.split("module.")
+        .map(|part| part.trim_end_matches('.'))
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Whether a directory is inside `.terraform` (downloaded modules are never roots).
+fn is_downloaded(dir: &Path) -> bool {
+    dir.components().any(|c| c.as_os_str() == ".terraform")
 }
 
 struct Instance<'m, 'a> {
@@ -97,7 +114,7 @@ impl<'a> Resolver<'a> {
     pub fn unvisited(&self) -> Vec<PathBuf> {
         self.modules
             .keys()
-            .filter(|d| !self.visited.contains(*d))
+            .filter(|d| !self.visited.contains(*d) && !is_downloaded(d))
             .cloned()
             .collect()
     }
@@ -116,7 +133,7 @@ impl<'a> Resolver<'a> {
             .collect();
         self.modules
             .keys()
-            .filter(|d| !called.contains(*d))
+            .filter(|d| !called.contains(*d) && !is_downloaded(d))
             .cloned()
             .collect()
     }
@@ -195,18 +212,27 @@ impl<'a> Resolver<'a> {
         let Some((source, source_span)) = &call.source else {
             return;
         };
-        if !is_local_source(source) {
+        let downloaded = (!is_local_source(source))
+            .then(|| {
+                let root = stack.first()?;
+                self.downloaded
+                    .get(root)?
+                    .get(&module_key(&address))
+                    .cloned()
+            })
+            .flatten();
+        if !is_local_source(source) && downloaded.is_none() {
             self.out.unverifiable.push(Unverifiable {
                 address,
                 unresolved: Unresolved {
                     reason: format!("module source `{source}` is not in the repository, so its resources are not inspected"),
                     span: *source_span,
-                    help: Some("vendor the module into the repository, or lint the output of `terraform show -json` for a plan".into()),
+                    help: Some("run `terraform init` first (yunlint then reads .terraform/modules), vendor the module, or lint the output of `terraform show -json` for a plan".into()),
                 },
             });
             return;
         }
-        let dir = lexical_join(&parent.module.dir, source);
+        let dir = downloaded.unwrap_or_else(|| lexical_join(&parent.module.dir, source));
         let Some(child) = modules.get(&dir) else {
             self.out.issues.push(
                 ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which holds no .tf file that is linted", call.name))
