@@ -273,24 +273,6 @@ fn variable_reference(refs: &Array<'_>) -> Result<(String, Vec<Step>, String), R
     best.ok_or_else(|| "the expression refers to nothing the plan records".to_owned())
 }
 
-fn env_note(ptype: &str, spec: Option<&ProviderSpec>) -> String {
-    let Some(spec) = spec else {
-        return String::new();
-    };
-    let mut note = String::new();
-    if !spec.env.is_empty() {
-        let vars: Vec<String> = spec.env.iter().map(|e| format!("`{e}`")).collect();
-        note.push_str(&format!(
-            "; `{ptype}` would read {} from the environment, which yunlint never reads",
-            vars.join(" or ")
-        ));
-    }
-    if let Some(default) = &spec.default_region {
-        note.push_str(&format!(", or fall back to `{default}`"));
-    }
-    note
-}
-
 fn region_help(ptype: &str, spec: Option<&ProviderSpec>) -> String {
     let rerun = "then plan again and lint the new `terraform show -json` output";
     match spec.and_then(|s| s.resource_region.first()) {
@@ -670,7 +652,7 @@ impl<'d, 'a> Reader<'d, 'a> {
         let Some(key) = key else {
             return Err(format!(
                 "no `provider \"{ptype}\"` block sets a region{}",
-                env_note(ptype, spec)
+                spec.map(|s| s.environment_note(ptype)).unwrap_or_default()
             ));
         };
         let config = self
@@ -695,7 +677,10 @@ impl<'d, 'a> Reader<'d, 'a> {
                 Some(attr) => format!(
                     "provider `{key}` takes its region from the profile named by `{attr}`, a file yunlint never reads"
                 ),
-                None => format!("provider `{key}` sets no region{}", env_note(ptype, spec)),
+                None => format!(
+                    "provider `{key}` sets no region{}",
+                    spec.map(|s| s.environment_note(ptype)).unwrap_or_default()
+                ),
             });
         };
         let scope = config

@@ -537,35 +537,17 @@ fn provider_region(
                 )),
                 None => Err(format!(
                     "provider `{key}` sets no region{}",
-                    env_note(ptype, spec)
+                    spec.map(|s| s.environment_note(ptype)).unwrap_or_default()
                 )),
             }
         }
     }
 }
 
-fn env_note(ptype: &str, spec: Option<&ProviderSpec>) -> String {
-    let Some(spec) = spec else {
-        return String::new();
-    };
-    let mut note = String::new();
-    if !spec.env.is_empty() {
-        let vars: Vec<String> = spec.env.iter().map(|e| format!("`{e}`")).collect();
-        note.push_str(&format!(
-            "; `{ptype}` would read {} from the environment, which yunlint never reads",
-            vars.join(" or ")
-        ));
-    }
-    if let Some(default) = &spec.default_region {
-        note.push_str(&format!(", or fall back to `{default}`"));
-    }
-    note
-}
-
 fn no_region_reason(ptype: &str, spec: Option<&ProviderSpec>) -> Reason {
     format!(
         "no `provider \"{ptype}\"` block sets a region{}",
-        env_note(ptype, spec)
+        spec.map(|s| s.environment_note(ptype)).unwrap_or_default()
     )
 }
 

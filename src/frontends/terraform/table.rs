@@ -117,6 +117,25 @@ impl Table {
     }
 }
 
+impl ProviderSpec {
+    /// `; alicloud would read `ALICLOUD_REGION` ... from the environment, which yunlint never
+    /// reads, or fall back to `cn-beijing``: why a missing region is unknown, for reasons.
+    pub fn environment_note(&self, ptype: &str) -> String {
+        let mut note = String::new();
+        if !self.env.is_empty() {
+            let vars: Vec<String> = self.env.iter().map(|e| format!("`{e}`")).collect();
+            note.push_str(&format!(
+                "; `{ptype}` would read {} from the environment, which yunlint never reads",
+                vars.join(" or ")
+            ));
+        }
+        if let Some(default) = &self.default_region {
+            note.push_str(&format!(", or fall back to `{default}`"));
+        }
+        note
+    }
+}
+
 impl ReplicaSpec {
     pub fn role(&self) -> ReplicaRole {
         ReplicaRole::parse(&self.role).unwrap_or(ReplicaRole::Backup)
