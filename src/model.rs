@@ -161,6 +161,8 @@ pub struct Placement {
     pub instances: Vec<String>,
     /// Regions its scheduling constraints require (Kubernetes node selectors and affinities).
     pub required_regions: Vec<Resolved<String>>,
+    /// The Kubernetes cluster a manifest runs on.
+    pub cluster: Option<String>,
     pub origin: Origin,
     pub source: SourceId,
 }

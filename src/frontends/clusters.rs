@@ -145,6 +145,7 @@ pub fn place(files: &[ManifestFile], clusters: &[Cluster], terraform: &[Placemen
                 data_class: m.data_class.clone(),
                 instances: Vec::new(),
                 required_regions: m.regions.clone(),
+                cluster: Some(cluster.name.clone()),
                 origin: Origin::Kubernetes,
                 source: file.id,
             });

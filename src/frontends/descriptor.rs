@@ -294,6 +294,7 @@ impl Reader<'_> {
             data_class,
             instances: Vec::new(),
             required_regions: Vec::new(),
+            cluster: None,
             origin: Origin::Descriptor,
             source: self.id,
         })

@@ -580,6 +580,7 @@ impl<'d, 'a> Reader<'d, 'a> {
             // Each instance of a repeated resource is a placement of its own, its key in the address.
             instances: Vec::new(),
             required_regions: Vec::new(),
+            cluster: None,
             origin: Origin::Terraform,
             source: self.id,
         })

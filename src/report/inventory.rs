@@ -24,6 +24,8 @@ struct PlacementDoc<'a> {
     replicas: Vec<ReplicaDoc<'a>>,
     /// Instance keys of a repeated Terraform block (`count`, `for_each`), else empty.
     instances: &'a [String],
+    /// The Kubernetes cluster of a manifest, else null.
+    cluster: Option<&'a str>,
     file: &'a str,
     line: usize,
     region_via: Vec<String>,
@@ -87,6 +89,7 @@ pub fn render_json(sources: &SourceMap, placements: &[Placement], policy: &Polic
                         })
                         .collect(),
                     instances: &p.instances,
+                    cluster: p.cluster.as_deref(),
                     file: &file.display,
                     line: file.position(p.name_span.start).line,
                     region_via: p

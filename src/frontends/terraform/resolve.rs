@@ -413,6 +413,7 @@ impl<'a> Resolver<'a> {
             data_class,
             instances,
             required_regions: Vec::new(),
+            cluster: None,
             origin: Origin::Terraform,
             source: r.source,
         })
