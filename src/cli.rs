@@ -103,6 +103,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
+    /// Report only findings this baseline file does not record
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record today's findings in FILE (sorted JSON) and exit 0
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Exit 1 on warnings too
     #[arg(long, value_enum, value_name = "WHAT")]
     pub deny: Option<Deny>,
@@ -167,12 +175,26 @@ pub enum CheckFormat {
     Human,
     /// A versioned JSON document (see docs/json-output.md)
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning (see docs/output-formats.md)
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding, then the summary line
+    Github,
+    /// A GitLab Code Quality report
+    Gitlab,
+    /// JUnit XML: a test case per file with findings, a failure per finding
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InventoryFormat {
+    /// An aligned text table
     Table,
+    /// A versioned JSON document (see docs/json-output.md)
     Json,
+    /// CSV (RFC 4180), one row per placement and per replica
+    Csv,
+    /// A GitHub-flavoured Markdown table
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,6 +13,7 @@ use crate::policy::{BUILTIN_PACK, BUILTIN_PACK_NAME, Policy, PolicyBuilder};
 use crate::rules::{self, Level, RuleMeta};
 use crate::source::{SourceFile, SourceId, SourceMap, Span, relative_display};
 use crate::suggest;
+use crate::suppress::{Scope as SuppressionScope, Suppression};
 
 pub const CONFIG_FILE_NAME: &str = "yunlint.toml";
 
@@ -49,6 +50,8 @@ pub struct Config {
     pub file: Option<PathBuf>,
     /// `[[kubernetes.clusters]]`, in the order written (the first whose paths match wins).
     pub clusters: Vec<Cluster>,
+    /// `[[exceptions]]`: findings compliance accepted, with a reason and an end date.
+    pub exceptions: Vec<Suppression>,
 }
 
 /// A Kubernetes cluster and the manifests that run on it.
@@ -112,6 +115,7 @@ pub fn load(
             root: cwd.to_path_buf(),
             file: None,
             clusters: Vec::new(),
+            exceptions: Vec::new(),
         });
     };
 
@@ -154,6 +158,7 @@ pub fn load(
     let rule_levels = rule_levels(&raw, id, &mut errors);
     let exclude = exclude_globs(&raw, id, &mut errors);
     let clusters = clusters(&raw, id, &mut errors);
+    let exceptions = exceptions(&raw, id, &mut errors);
     let policy = match builder.finish() {
         Ok(policy) => Some(policy),
         Err(mut more) => {
@@ -169,6 +174,7 @@ pub fn load(
             root,
             file: Some(file.to_path_buf()),
             clusters,
+            exceptions,
         }),
         _ => {
             errors.sort_by_key(|e| e.span.map(|s| s.start));
@@ -227,6 +233,79 @@ fn exclude_globs(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -
         }
     }
     builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+fn exceptions(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for e in &raw.exceptions {
+        let codes_span = Span::new(id, e.codes.span());
+        let mut codes = Vec::new();
+        for code in e.codes.get_ref() {
+            let matched = rules::matching(code.get_ref());
+            if matched.is_empty() {
+                let candidates = rules::all().flat_map(|r| [r.code, r.name]);
+                errors.push(ConfigError {
+                    span: Some(Span::new(id, code.span())),
+                    message: format!("unknown rule `{}`", code.get_ref()),
+                    help: suggest::did_you_mean(code.get_ref(), candidates),
+                });
+            }
+            codes.extend(matched);
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        let mut glob = |value: &Option<toml::Spanned<String>>, normalize: bool| {
+            let value = value.as_ref()?;
+            let pattern = if normalize {
+                crate::policy::normalize_address_glob(value.get_ref())
+            } else {
+                value.get_ref().trim_start_matches("./").to_owned()
+            };
+            match Glob::new(&pattern) {
+                Ok(glob) => Some(glob.compile_matcher()),
+                Err(err) => {
+                    errors.push(ConfigError {
+                        span: Some(Span::new(id, value.span())),
+                        message: format!("invalid glob `{}`: {}", value.get_ref(), err.kind()),
+                        help: None,
+                    });
+                    None
+                }
+            }
+        };
+        let address = glob(&e.address, true);
+        let path = glob(&e.path, false);
+        if e.address.is_none() && e.path.is_none() {
+            errors.push(ConfigError {
+                span: Some(codes_span),
+                message: "an exception needs `address` or `path`".into(),
+                help: Some("say what it covers: `address = \"envs/prod:module.dr.**\"` or `path = \"legacy/**\"`".into()),
+            });
+            continue;
+        }
+        let until = match &e.until {
+            None => None,
+            Some(d) => match crate::policy::plain_date(d.get_ref()) {
+                Some(date) => Some((date, Span::new(id, d.span()))),
+                None => {
+                    errors.push(ConfigError {
+                        span: Some(Span::new(id, d.span())),
+                        message: format!("`{}` is not a plain date", d.get_ref()),
+                        help: Some("write a date without time, like `2027-06-30`".into()),
+                    });
+                    None
+                }
+            },
+        };
+        out.push(Suppression {
+            scope: SuppressionScope::Config { address, path },
+            span: codes_span,
+            codes,
+            reason: e.reason.clone().filter(|r| !r.trim().is_empty()),
+            until,
+        });
+    }
+    out
 }
 
 fn clusters(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -> Vec<Cluster> {

@@ -17,6 +17,7 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suggest;
+pub mod suppress;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ use crate::frontends::{FileOutput, ParseIssue, Parsed, clusters, terraform};
 use crate::model::{Origin, Placement};
 use crate::rules::{ParseError, Selection, UnknownSelector, UnresolvedRegion};
 use crate::source::{SourceFile, SourceId, SourceMap, Span, relative_display};
+use crate::suppress::Suppression;
+use crate::suppress::baseline::Baseline;
 
 /// What a run is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -50,6 +53,8 @@ pub struct LintOptions {
     pub var_files: Vec<PathBuf>,
     /// Terraform `--var NAME=VALUE`, in the order given.
     pub vars: Vec<(String, String)>,
+    /// Hide the findings this baseline file records.
+    pub baseline: Option<PathBuf>,
 }
 
 /// Everything a run found, ready for a reporter.
@@ -61,6 +66,12 @@ pub struct LintRun {
     pub findings: Vec<Finding>,
     /// Files read (parsed or not).
     pub files: usize,
+    /// Findings hidden by inline suppressions and `[[exceptions]]`.
+    pub suppressed: usize,
+    /// Findings hidden by the baseline.
+    pub baselined: usize,
+    /// Baseline entries no finding matched any more: fixed since.
+    pub fixed: usize,
     pub elapsed: Duration,
 }
 
@@ -77,6 +88,10 @@ pub enum Failure {
     },
     Discover(DiscoverError),
     Selector(UnknownSelector),
+    Baseline {
+        path: PathBuf,
+        message: String,
+    },
 }
 
 impl Failure {
@@ -124,6 +139,17 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     };
     let selection = Selection::new(&options.select, &options.ignore, &config.rule_levels)
         .map_err(Failure::Selector)?;
+    let baseline = match &options.baseline {
+        None => None,
+        Some(path) => {
+            let failed = |message: String| Failure::Baseline {
+                path: path.clone(),
+                message,
+            };
+            let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+            Some(Baseline::parse(&text).map_err(failed)?)
+        }
+    };
 
     let walk_paths: Vec<PathBuf> = paths
         .iter()
@@ -248,7 +274,31 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
             )
             .filter_map(|f| selection.apply(f)),
     );
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // suppress: inline comments and [[exceptions]], then the baseline
+    let scanned: Vec<(Vec<Suppression>, Vec<Finding>)> = sources
+        .iter()
+        .filter(|(_, file)| suppress::inline::has_comments(file))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(id, file)| suppress::inline::scan(file, id))
+        .collect();
+    let mut suppressions = config.exceptions.clone();
+    for (found, invalid) in scanned {
+        suppressions.extend(found);
+        findings.extend(invalid.into_iter().filter_map(|f| selection.apply(f)));
+    }
+    let outcome = suppress::apply(
+        findings,
+        &suppressions,
+        &placements,
+        &sources,
+        today,
+        &selection,
+    );
+    let (findings, baselined, fixed) = match &baseline {
+        Some(b) => b.filter(outcome.findings, &sources),
+        None => (outcome.findings, 0, 0),
+    };
 
     Ok(LintRun {
         sources,
@@ -256,6 +306,9 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         placements,
         findings,
         files,
+        suppressed: outcome.suppressed,
+        baselined,
+        fixed,
         elapsed: started.elapsed(),
     })
 }

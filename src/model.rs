@@ -150,6 +150,8 @@ pub struct Placement {
     pub path: String,
     /// The span that names the placement (a workload's `name`).
     pub name_span: Span,
+    /// The whole declaration: a suppression comment in it (or just above it) covers the placement.
+    pub block: Span,
     pub kind: WorkloadKind,
     pub provider: Resolved<String>,
     pub region: Resolution<String>,

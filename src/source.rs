@@ -103,6 +103,15 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    pub fn iter(&self) -> impl Iterator<Item = (SourceId, &Arc<SourceFile>)> {
+        self.files.iter().enumerate().map(|(i, f)| {
+            (
+                SourceId(u32::try_from(i).expect("fewer than 2^32 files")),
+                f,
+            )
+        })
+    }
+
     pub fn next_id(&self) -> SourceId {
         SourceId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"))
     }

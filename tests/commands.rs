@@ -165,3 +165,143 @@ fn symlinks_leaving_the_walked_directory_are_not_followed() {
     // the inside file is read once (its link inside the tree is the same file); the outside one never
     assert!(String::from_utf8_lossy(&out.stdout).contains("in 1 file"));
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn baseline_hides_todays_findings_and_fails_only_on_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = dir.path().join("bank");
+    copy_tree(Path::new(&fixture("example-bank")), &bank);
+    let baseline = dir.path().join("baseline.json");
+    let baseline_arg = baseline.to_str().unwrap();
+    let written = yunlint(
+        &bank,
+        &[
+            "check",
+            "--as-of",
+            "2026-11-23",
+            "--write-baseline",
+            baseline_arg,
+        ],
+    );
+    assert_eq!(written.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&written.stderr).starts_with("wrote a baseline of 19 findings")
+    );
+    let text = std::fs::read_to_string(&baseline).unwrap();
+    assert!(text.starts_with("{\n  \"version\": 1,"));
+
+    // today's state passes, even after the files move lines around
+    let ledger = bank.join("wealth/market-data.deploy.toml");
+    let shifted = format!(
+        "# reviewed 2026-11\n\n{}",
+        std::fs::read_to_string(&ledger).unwrap()
+    );
+    std::fs::write(&ledger, shifted).unwrap();
+    let clean = yunlint(
+        &bank,
+        &[
+            "check",
+            "--as-of",
+            "2026-11-23",
+            "--baseline",
+            baseline_arg,
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("19 baselined"));
+
+    // a new violation fails, alone
+    std::fs::write(
+        bank.join("payments/new.deploy.toml"),
+        "[[workload]]\nname = \"fx\"\nprovider = \"alicloud\"\nregion = \"ap-southeast-1\"\ndata_class = 2\n",
+    )
+    .unwrap();
+    let out = yunlint(
+        &bank,
+        &[
+            "check",
+            "--as-of",
+            "2026-11-23",
+            "--baseline",
+            baseline_arg,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["YL201"]);
+    assert_eq!(doc["findings"][0]["file"], "payments/new.deploy.toml");
+    assert_eq!(doc["summary"]["baselined"], 19);
+    assert_eq!(doc["summary"]["fixed"], 0);
+}
+
+#[test]
+fn an_invalid_baseline_is_a_usage_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("b.json"),
+        "{\"version\": 7, \"findings\": []}",
+    )
+    .unwrap();
+    let out = yunlint(dir.path(), &["check", "--baseline", "b.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "yunlint failed: cannot use baseline `b.json`: baseline version 7 is not supported (this yunlint reads version 1)\n"
+    );
+}
+
+#[test]
+fn an_expired_suppression_fails_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("edge.deploy.toml"),
+        "[[workload]]\nname = \"edge\"\nprovider = \"tencentcloud\"\nregion = \"ap-singapore\"  # yunlint: allow YL201 reason=\"trial\" until=2026-01-31\ndata_class = 2\n",
+    )
+    .unwrap();
+    let before = yunlint(
+        dir.path(),
+        &["check", "--as-of", "2026-01-31", "--format", "json"],
+    );
+    assert_eq!(before.status.code(), Some(0));
+    let after = yunlint(
+        dir.path(),
+        &["check", "--as-of", "2026-02-01", "--format", "json"],
+    );
+    assert_eq!(after.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["YL201", "YL902"]);
+}

@@ -4,15 +4,28 @@ use super::output::{emit, note};
 use super::{Fatal, color_enabled, cwd, lint_options, with_jobs};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::report::human::Human;
-use crate::report::{ExitStatus, Summary, json};
+use crate::report::{ExitStatus, Summary, github, gitlab, json, junit, sarif};
+use crate::suppress::baseline::Baseline;
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
     let cwd = cwd()?;
     let mut options = lint_options(&args.walk, &args.config)?;
     options.select = args.select.clone();
     options.ignore = args.ignore.clone();
+    options.baseline = args.baseline.clone();
     let run = with_jobs(args.walk.jobs, || crate::lint(&options, &cwd))??;
-    let summary = Summary::new(&run.findings, run.files, run.elapsed);
+    let summary = Summary::of_run(&run);
+    if let Some(path) = &args.write_baseline {
+        // Accepting today's state: the run's findings become the baseline, and the run passes.
+        let baseline = Baseline::from_findings(&run.findings, &run.sources);
+        emit(&baseline.to_json(), Some(path))?;
+        note(&format!(
+            "wrote a baseline of {} to {}\n",
+            crate::report::plural(baseline.findings.len(), "finding"),
+            path.display()
+        ));
+        return Ok(ExitStatus::Success);
+    }
 
     let color = color_enabled(args.color, args.output.is_some());
     let human = Human::new(color);
@@ -28,9 +41,19 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
             text
         }
         CheckFormat::Json => json::render(&run.sources, &run.findings, &summary),
+        CheckFormat::Sarif => sarif::render(&run.sources, &run.findings),
+        CheckFormat::Github => github::render(
+            &run.sources,
+            &run.findings,
+            (!args.quiet).then_some(&summary),
+        ),
+        CheckFormat::Gitlab => gitlab::render(&run.sources, &run.findings),
+        CheckFormat::Junit => junit::render(&run.sources, &run.findings),
     };
     emit(&text, args.output.as_deref())?;
-    if !args.quiet && (args.format != CheckFormat::Human || args.output.is_some()) {
+    // human and github end with the summary line themselves
+    let summary_in_text = matches!(args.format, CheckFormat::Human | CheckFormat::Github);
+    if !args.quiet && (!summary_in_text || args.output.is_some()) {
         let mut line = String::new();
         Human::new(false).summary(&summary, &mut line);
         note(&line);

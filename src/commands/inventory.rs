@@ -15,6 +15,12 @@ pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
         InventoryFormat::Json => {
             inventory::render_json(&run.sources, &run.placements, &run.config.policy)
         }
+        InventoryFormat::Csv => {
+            inventory::render_csv(&run.sources, &run.placements, &run.config.policy)
+        }
+        InventoryFormat::Markdown => {
+            inventory::render_markdown(&run.sources, &run.placements, &run.config.policy)
+        }
     };
     emit(&text, args.output.as_deref())?;
     let unparsed = run

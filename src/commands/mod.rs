@@ -95,6 +95,7 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
         stdin,
         var_files: walk.var_files.clone(),
         vars: walk.vars.clone(),
+        baseline: None,
     })
 }
 
@@ -132,6 +133,10 @@ impl From<Failure> for Fatal {
                 Fatal::message(format!("cannot read `{}`: {error}", path.display()))
             }
             Failure::Discover(e) => Fatal::message(e.to_string()),
+            Failure::Baseline { path, message } => Fatal::message(format!(
+                "cannot use baseline `{}`: {message}",
+                path.display()
+            )),
             Failure::Selector(e) => Fatal::message(format!(
                 "unknown rule selector `{}`{}",
                 e.selector,

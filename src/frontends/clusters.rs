@@ -137,6 +137,7 @@ pub fn place(files: &[ManifestFile], clusters: &[Cluster], terraform: &[Placemen
                 address,
                 path: file.rel.clone(),
                 name_span: m.name_span,
+                block: m.name_span,
                 kind,
                 provider,
                 region,

@@ -18,7 +18,7 @@ struct RawDescriptor {
     service: Option<RawService>,
     defaults: Option<RawDefaults>,
     #[serde(default)]
-    workload: Vec<RawWorkload>,
+    workload: Vec<Spanned<RawWorkload>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,6 +81,7 @@ pub fn parse(file: &SourceFile, id: SourceId) -> FileOutput {
     };
     Reader {
         id,
+        len: file.text.len(),
         path: &file.rel,
         issues: Vec::new(),
     }
@@ -89,6 +90,7 @@ pub fn parse(file: &SourceFile, id: SourceId) -> FileOutput {
 
 struct Reader<'a> {
     id: SourceId,
+    len: usize,
     path: &'a str,
     issues: Vec<ParseIssue>,
 }
@@ -187,7 +189,15 @@ impl Reader<'_> {
         let default_kind = defaults.and_then(|d| d.kind.as_ref()).map(|k| self.kind(k));
         let mut seen: BTreeMap<String, Span> = BTreeMap::new();
         let mut placements = Vec::new();
-        for w in &raw.workload {
+        // A workload's block runs from its `[[workload]]` header to the next one: a suppression
+        // comment anywhere in it (or just above it) covers the workload.
+        let headers: Vec<usize> = raw.workload.iter().map(|w| w.span().start).collect();
+        for (i, w) in raw.workload.iter().enumerate() {
+            let block = Span::new(
+                self.id,
+                headers[i]..headers.get(i + 1).copied().unwrap_or(self.len),
+            );
+            let w = w.get_ref();
             let name_span = self.span(&w.name);
             let name = w.name.get_ref().trim();
             if name.is_empty() {
@@ -205,7 +215,7 @@ impl Reader<'_> {
             if let Some(p) = self.workload(
                 w,
                 name,
-                name_span,
+                (name_span, block),
                 defaults,
                 &service_class,
                 &default_class,
@@ -226,7 +236,7 @@ impl Reader<'_> {
         &mut self,
         w: &RawWorkload,
         name: &str,
-        name_span: Span,
+        (name_span, block): (Span, Span),
         defaults: Option<&RawDefaults>,
         service_class: &Option<Resolved<u8>>,
         default_class: &Option<Resolved<u8>>,
@@ -286,6 +296,7 @@ impl Reader<'_> {
             address: format!("{}#{name}", self.path),
             path: self.path.to_owned(),
             name_span,
+            block,
             kind,
             provider,
             region,

@@ -571,6 +571,7 @@ impl<'d, 'a> Reader<'d, 'a> {
             address,
             path: self.path.clone(),
             name_span,
+            block: name_span,
             kind: self.table.kind_of(rtype),
             provider: Resolved::new(registry_id, name_span),
             region,

@@ -229,15 +229,7 @@ impl PolicyBuilder {
 
     fn date(&mut self, source: SourceId, value: &Spanned<Datetime>) -> Option<Date> {
         let dt = value.get_ref();
-        let parsed = match (dt.date, dt.time, dt.offset) {
-            (Some(d), None, None) => Date::new(
-                i16::try_from(d.year).unwrap_or(i16::MAX),
-                i8::try_from(d.month).unwrap_or(0),
-                i8::try_from(d.day).unwrap_or(0),
-            )
-            .ok(),
-            _ => None,
-        };
+        let parsed = plain_date(dt);
         if parsed.is_none() {
             self.error(
                 span(source, value),
@@ -399,7 +391,21 @@ impl PolicyBuilder {
     }
 }
 
-fn normalize_address_glob(pattern: &str) -> String {
+/// A TOML date without time or offset, as a calendar date.
+pub fn plain_date(dt: &Datetime) -> Option<Date> {
+    match (dt.date, dt.time, dt.offset) {
+        (Some(d), None, None) => Date::new(
+            i16::try_from(d.year).ok()?,
+            i8::try_from(d.month).ok()?,
+            i8::try_from(d.day).ok()?,
+        )
+        .ok(),
+        _ => None,
+    }
+}
+
+/// Globs over addresses read naturally with `**` after a dot (`module.payments.**`).
+pub fn normalize_address_glob(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len());
     let chars: Vec<char> = pattern.chars().collect();
     let mut i = 0;

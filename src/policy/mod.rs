@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use globset::GlobMatcher;
 use jiff::civil::Date;
 
-pub use build::PolicyBuilder;
+pub use build::{PolicyBuilder, normalize_address_glob, plain_date};
 pub use registry::{Certification, ProviderEntry, RegionClass, Unlisted};
 
 use crate::model::Placement;

@@ -29,6 +29,23 @@ pub struct RawPolicy {
     pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
     pub discovery: Option<RawDiscovery>,
     pub kubernetes: Option<RawKubernetes>,
+    #[serde(default)]
+    pub exceptions: Vec<RawException>,
+}
+
+/// `[[exceptions]]`: findings compliance has accepted, by address or path.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawException {
+    /// Glob over placement addresses.
+    pub address: Option<Spanned<String>>,
+    /// Glob over file paths relative to the project root.
+    pub path: Option<Spanned<String>>,
+    /// Codes, names or prefixes.
+    pub codes: Spanned<Vec<Spanned<String>>>,
+    pub reason: Option<String>,
+    pub until: Option<Spanned<Datetime>>,
+    pub approved_by: Option<String>,
 }
 
 /// `[kubernetes]`: which cluster each manifest runs on.

@@ -1,4 +1,5 @@
-//! `yunlint inventory`: every placement found, whether or not it breaks a rule.
+//! `yunlint inventory`: every placement found, whether or not it breaks a rule, as a table, JSON,
+//! CSV or a Markdown table.
 
 use serde::Serialize;
 
@@ -159,4 +160,199 @@ pub fn render_table(placements: &[Placement], policy: &Policy) -> String {
         out.push('\n');
     }
     out
+}
+
+/// One line of the CSV and Markdown inventories: a placement, or one of its replicas.
+struct Row<'a> {
+    address: &'a str,
+    /// `primary` for the placement itself, else the replica's role.
+    role: &'static str,
+    kind: &'static str,
+    provider: &'a str,
+    region: Option<&'a str>,
+    zones: Vec<&'a str>,
+    /// The placement's known data class: a replica holds the same data.
+    data_class: Option<u8>,
+    cluster: Option<&'a str>,
+    instances: &'a [String],
+    file: &'a str,
+    line: usize,
+    region_via: Vec<String>,
+}
+
+/// The role of a placement's own row.
+const PRIMARY: &str = "primary";
+
+fn rows<'a>(sources: &'a SourceMap, placements: &'a [Placement], policy: &Policy) -> Vec<Row<'a>> {
+    let mut rows = Vec::new();
+    let at = |span: crate::source::Span| {
+        let file = sources.get(span.source);
+        (file.display.as_str(), file.position(span.start).line)
+    };
+    let via = |r: &Resolution<String>| {
+        r.as_ref()
+            .map(|r| chain(sources, r, "region"))
+            .unwrap_or_default()
+    };
+    for p in placements {
+        let data_class = known_class(policy, p);
+        let (file, line) = at(p.name_span);
+        rows.push(Row {
+            address: &p.address,
+            role: PRIMARY,
+            kind: p.kind.as_str(),
+            provider: &p.provider.value,
+            region: region(&p.region),
+            zones: p.zones.iter().map(|z| z.value.as_str()).collect(),
+            data_class,
+            cluster: p.cluster.as_deref(),
+            instances: &p.instances,
+            file,
+            line,
+            region_via: via(&p.region),
+        });
+        for r in &p.replicas {
+            let (file, line) = at(r.role.span);
+            rows.push(Row {
+                address: &p.address,
+                role: r.role.value.as_str(),
+                kind: p.kind.as_str(),
+                provider: &r.provider.value,
+                region: region(&r.region),
+                zones: r.zones.iter().map(|z| z.value.as_str()).collect(),
+                data_class,
+                cluster: p.cluster.as_deref(),
+                instances: &p.instances,
+                file,
+                line,
+                region_via: via(&r.region),
+            });
+        }
+    }
+    rows
+}
+
+/// CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break), one
+/// row per placement and one per replica, with a header. Unknown values are empty fields; lists are
+/// joined with `,` (zones, instances) or `; ` (the region's chain).
+pub fn render_csv(sources: &SourceMap, placements: &[Placement], policy: &Policy) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let header = [
+        "address",
+        "role",
+        "kind",
+        "provider",
+        "region",
+        "zones",
+        "data_class",
+        "cluster",
+        "instances",
+        "file",
+        "line",
+        "region_via",
+    ];
+    let mut records = vec![header.map(str::to_owned)];
+    for row in rows(sources, placements, policy) {
+        records.push([
+            row.address.to_owned(),
+            row.role.to_owned(),
+            row.kind.to_owned(),
+            row.provider.to_owned(),
+            row.region.unwrap_or_default().to_owned(),
+            row.zones.join(","),
+            row.data_class.map(|c| c.to_string()).unwrap_or_default(),
+            row.cluster.unwrap_or_default().to_owned(),
+            row.instances.join(","),
+            row.file.to_owned(),
+            row.line.to_string(),
+            row.region_via.join("; "),
+        ]);
+    }
+    for record in &records {
+        writer
+            .write_record(record)
+            .expect("writing CSV to memory cannot fail");
+    }
+    let bytes = writer
+        .into_inner()
+        .expect("flushing CSV to memory cannot fail");
+    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+/// A Markdown inline code span holding `text` as a GitHub-flavoured table cell: `|` escaped (GFM
+/// honours `\|` even inside code), line breaks turned into spaces, and a fence longer than any
+/// run of backticks in the text.
+fn code_cell(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let text = text.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A GitHub-flavoured Markdown table, one row per placement and one per replica (`↳ role`), for a
+/// pull request, a wiki page or `$GITHUB_STEP_SUMMARY`.
+pub fn render_markdown(sources: &SourceMap, placements: &[Placement], policy: &Policy) -> String {
+    let mut out = String::from(
+        "| Address | Kind | Provider | Region | Zones | Data class | Declared at |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for row in rows(sources, placements, policy) {
+        let primary = row.role == PRIMARY;
+        let cells = [
+            if primary {
+                code_cell(row.address)
+            } else {
+                format!("↳ {}", row.role)
+            },
+            if primary {
+                row.kind.to_owned()
+            } else {
+                String::new()
+            },
+            code_cell(row.provider),
+            row.region
+                .map_or_else(|| "*unresolved*".to_owned(), code_cell),
+            row.zones
+                .iter()
+                .map(|z| code_cell(z))
+                .collect::<Vec<_>>()
+                .join(", "),
+            match (primary, row.data_class) {
+                (false, _) => String::new(),
+                (true, Some(c)) => c.to_string(),
+                (true, None) => "*not set*".to_owned(),
+            },
+            code_cell(&format!("{}:{}", row.file, row.line)),
+        ];
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_cells_escape_pipes_and_outfence_backticks() {
+        assert_eq!(code_cell("a|b"), "`a\\|b`");
+        assert_eq!(code_cell("a`b"), "``a`b``");
+        assert_eq!(code_cell("`a"), "`` `a ``");
+        assert_eq!(code_cell("a\nb"), "`a b`");
+        assert_eq!(code_cell(""), "");
+    }
 }

@@ -33,6 +33,8 @@ struct SummaryDoc {
     errors: usize,
     warnings: usize,
     suppressed: usize,
+    baselined: usize,
+    fixed: usize,
 }
 
 #[derive(Serialize)]
@@ -84,6 +86,8 @@ pub fn render(sources: &SourceMap, findings: &[Finding], summary: &Summary) -> S
             errors: summary.errors,
             warnings: summary.warnings,
             suppressed: summary.suppressed,
+            baselined: summary.baselined,
+            fixed: summary.fixed,
         },
         findings: findings
             .iter()

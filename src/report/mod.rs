@@ -1,14 +1,19 @@
 //! Renders a run: findings in the chosen format, the summary line, and the exit status that comes
 //! from the same counts.
 
+pub mod fingerprint;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod inventory;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::time::Duration;
 
 use crate::finding::{Finding, Severity};
-use crate::source::{Position, SourceMap, Span};
+use crate::source::{Position, SourceFile, SourceMap, Span};
 
 /// How the run ended, for the summary line and the exit code alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +43,10 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub suppressed: usize,
+    /// Findings the baseline hid.
+    pub baselined: usize,
+    /// Baseline entries no finding matched any more.
+    pub fixed: usize,
     pub elapsed: Duration,
 }
 
@@ -52,7 +61,19 @@ impl Summary {
             errors,
             warnings: findings.len() - errors,
             suppressed: 0,
+            baselined: 0,
+            fixed: 0,
             elapsed,
+        }
+    }
+
+    /// The counts of a whole run, suppressions and baseline included.
+    pub fn of_run(run: &crate::LintRun) -> Self {
+        Summary {
+            suppressed: run.suppressed,
+            baselined: run.baselined,
+            fixed: run.fixed,
+            ..Summary::new(&run.findings, run.files, run.elapsed)
         }
     }
 
@@ -73,13 +94,22 @@ impl Summary {
         } else {
             "ok"
         };
-        let text = format!(
-            "{}, {} in {} ({:.2}s)",
+        let mut text = format!(
+            "{}, {} in {}",
             plural(self.errors, "error"),
             plural(self.warnings, "warning"),
             plural(self.files, "file"),
-            self.elapsed.as_secs_f64()
         );
+        if self.suppressed > 0 {
+            text.push_str(&format!(", {} suppressed", self.suppressed));
+        }
+        if self.baselined > 0 {
+            text.push_str(&format!(", {} baselined", self.baselined));
+        }
+        if self.fixed > 0 {
+            text.push_str(&format!(", {} fixed since the baseline", self.fixed));
+        }
+        text.push_str(&format!(" ({:.2}s)", self.elapsed.as_secs_f64()));
         (lead, text)
     }
 }
@@ -96,4 +126,70 @@ pub fn plural(n: usize, word: &str) -> String {
 pub fn positions(sources: &SourceMap, span: Span) -> (Position, Position) {
     let file = sources.get(span.source);
     (file.position(span.start), file.position(span.end))
+}
+
+/// A 1-based line and a 1-based column counted in UTF-16 code units: the unit of SARIF's default
+/// `columnKind` and of GitHub's annotations (the browser's strings are UTF-16). It equals the
+/// character column for every character of the Basic Multilingual Plane, CJK included; a character
+/// beyond it (an emoji) counts 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Utf16Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+fn utf16_position(file: &SourceFile, offset: usize) -> Utf16Position {
+    let p = file.position(offset);
+    let line_start = file.text[..p.offset].rfind('\n').map_or(0, |i| i + 1);
+    Utf16Position {
+        line: p.line,
+        column: file.text[line_start..p.offset].encode_utf16().count() + 1,
+    }
+}
+
+/// Start and end of a span in UTF-16 columns; the end is exclusive (the column after the last
+/// character), as SARIF's `endColumn` and GitHub's `endColumn` expect.
+pub fn utf16_positions(sources: &SourceMap, span: Span) -> (Utf16Position, Utf16Position) {
+    let file = sources.get(span.source);
+    (
+        utf16_position(file, span.start),
+        utf16_position(file, span.end),
+    )
+}
+
+/// The message, then `help: …` on the next line when the finding has help.
+pub fn message_with_help(finding: &Finding) -> String {
+    match &finding.help {
+        Some(help) => format!("{}\nhelp: {help}", finding.message),
+        None => finding.message.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns_count_astral_characters_twice() {
+        let mut sources = SourceMap::default();
+        let text = "a = \"账\"\nb = \"🏦\" # x\n";
+        let id = sources.add(SourceFile::new(
+            "f".into(),
+            "f".into(),
+            "f".into(),
+            text.into(),
+        ));
+        let x = text.find('x').unwrap();
+        let (start, end) = utf16_positions(&sources, Span::new(id, x..x + 1));
+        assert_eq!((start.line, start.column, end.column), (2, 12, 13));
+        // character columns, as the JSON document counts them, say 11
+        assert_eq!(positions(&sources, Span::new(id, x..x + 1)).0.column, 11);
+        let han = text.find('账').unwrap();
+        assert_eq!(
+            utf16_positions(&sources, Span::new(id, han..han + 3))
+                .1
+                .column,
+            7
+        );
+    }
 }

@@ -32,7 +32,9 @@ declare_rule! {
     /// current.
     ///
     /// ## How to suppress
-    /// Set `YL103 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// An inline `# yunlint: allow YL103 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL103 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
     /// `--ignore certification-expired`.
     pub CertificationExpired { code: YL103, name: "certification-expired", severity: Error }
 }

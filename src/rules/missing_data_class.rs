@@ -32,7 +32,9 @@ declare_rule! {
     /// once with `[[classify]]` in `yunlint.toml`.
     ///
     /// ## How to suppress
-    /// Set `YL401 = "off"` under `[rules]` in `yunlint.toml`, or pass `--ignore missing-data-class`.
+    /// An inline `# yunlint: allow YL401 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL401 = "off"` under `[rules]` in `yunlint.toml`, or pass `--ignore missing-data-class`.
     pub MissingDataClass { code: YL401, name: "missing-data-class", severity: Warning }
 }
 

@@ -5,6 +5,7 @@
 //! outside the mainland is not also reported as not finance-grade.
 
 mod certification_expired;
+mod invalid_suppression;
 mod missing_data_class;
 mod parse_error;
 mod region_constraint_conflict;
@@ -12,16 +13,20 @@ mod region_not_allowed;
 mod region_not_finance_grade;
 mod region_outside_jurisdiction;
 mod replica_outside_jurisdiction;
+mod suppression_expired;
+mod suppression_without_reason;
 mod uncertified_provider;
 mod unknown_provider;
 mod unknown_region;
 mod unresolved_region;
+mod unused_suppression;
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
 pub use certification_expired::CertificationExpired;
+pub use invalid_suppression::InvalidSuppression;
 pub use missing_data_class::MissingDataClass;
 pub use parse_error::ParseError;
 pub use region_constraint_conflict::RegionConstraintConflict;
@@ -29,10 +34,13 @@ pub use region_not_allowed::RegionNotAllowed;
 pub use region_not_finance_grade::RegionNotFinanceGrade;
 pub use region_outside_jurisdiction::RegionOutsideJurisdiction;
 pub use replica_outside_jurisdiction::ReplicaOutsideJurisdiction;
+pub use suppression_expired::SuppressionExpired;
+pub use suppression_without_reason::SuppressionWithoutReason;
 pub use uncertified_provider::UncertifiedProvider;
 pub use unknown_provider::UnknownProvider;
 pub use unknown_region::UnknownRegion;
 pub use unresolved_region::UnresolvedRegion;
+pub use unused_suppression::UnusedSuppression;
 
 use crate::finding::{Finding, FindingSubject, Label, Severity};
 use crate::model::{Placement, Replica, Resolution, Resolved};
@@ -198,6 +206,10 @@ pub static RULES: &[&RuleMeta] = &[
     &ReplicaOutsideJurisdiction::META,
     &MissingDataClass::META,
     &ParseError::META,
+    &SuppressionExpired::META,
+    &SuppressionWithoutReason::META,
+    &UnusedSuppression::META,
+    &InvalidSuppression::META,
 ];
 
 /// The decision steps, in order: the first enabled rule that fails gives the subject's finding.
@@ -314,7 +326,7 @@ impl Selection {
 }
 
 /// The rules a selector names: `ALL`, a code, a name, or a code prefix (`YL2`).
-fn matching(selector: &str) -> Vec<&'static str> {
+pub fn matching(selector: &str) -> Vec<&'static str> {
     if selector.eq_ignore_ascii_case("all") {
         return all().map(|r| r.code).collect();
     }

@@ -35,7 +35,9 @@ declare_rule! {
     /// the cluster it is really applied to under `[[kubernetes.clusters]]` in `yunlint.toml`.
     ///
     /// ## How to suppress
-    /// Set `YL206 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// An inline `# yunlint: allow YL206 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL206 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
     /// `--ignore region-constraint-conflict`.
     pub RegionConstraintConflict { code: YL206, name: "region-constraint-conflict", severity: Error }
 }

@@ -35,7 +35,9 @@ declare_rule! {
     /// the `[[residency]]` entry with compliance's approval.
     ///
     /// ## How to suppress
-    /// Set `YL205 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// An inline `# yunlint: allow YL205 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL205 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
     /// `--ignore region-not-allowed`.
     pub RegionNotAllowed { code: YL205, name: "region-not-allowed", severity: Error }
 }

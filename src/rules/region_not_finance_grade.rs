@@ -36,7 +36,9 @@ declare_rule! {
     /// workload, in `[service]`, or with `[[classify]]` in `yunlint.toml`).
     ///
     /// ## How to suppress
-    /// Set `YL202 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// An inline `# yunlint: allow YL202 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL202 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
     /// `--ignore region-not-finance-grade`.
     pub RegionNotFinanceGrade { code: YL202, name: "region-not-finance-grade", severity: Error }
 }

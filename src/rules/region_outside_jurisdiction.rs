@@ -32,7 +32,9 @@ declare_rule! {
     /// data of class 3 and above.
     ///
     /// ## How to suppress
-    /// Set `YL201 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// An inline `# yunlint: allow YL201 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL201 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
     /// `--ignore region-outside-jurisdiction`.
     pub RegionOutsideJurisdiction { code: YL201, name: "region-outside-jurisdiction", severity: Error }
 }

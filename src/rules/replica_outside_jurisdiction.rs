@@ -35,7 +35,9 @@ declare_rule! {
     /// region of the pair (`cn-shenzhen-finance-1` for `cn-shanghai-finance-1`).
     ///
     /// ## How to suppress
-    /// Set `YL301 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// An inline `# yunlint: allow YL301 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL301 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
     /// `--ignore replica-outside-jurisdiction`.
     pub ReplicaOutsideJurisdiction { code: YL301, name: "replica-outside-jurisdiction", severity: Error }
 }

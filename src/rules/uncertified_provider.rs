@@ -43,7 +43,9 @@ declare_rule! {
     /// ```
     ///
     /// ## How to suppress
-    /// Set `YL101 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// An inline `# yunlint: allow YL101 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL101 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
     /// `--ignore uncertified-provider`.
     pub UncertifiedProvider { code: YL101, name: "uncertified-provider", severity: Error }
 }

@@ -40,7 +40,9 @@ declare_rule! {
     /// ```
     ///
     /// ## How to suppress
-    /// Set `YL102 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// An inline `# yunlint: allow YL102 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL102 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
     /// `--ignore unknown-provider`.
     pub UnknownProvider { code: YL102, name: "unknown-provider", severity: Error }
 }

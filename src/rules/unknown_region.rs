@@ -33,7 +33,9 @@ declare_rule! {
     /// provider's `mainland`, `finance` or `non_mainland` list in `yunlint.toml`, with the source.
     ///
     /// ## How to suppress
-    /// Set `YL203 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// An inline `# yunlint: allow YL203 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL203 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
     /// `--ignore unknown-region`.
     pub UnknownRegion { code: YL203, name: "unknown-region", severity: Error }
 }

@@ -32,7 +32,9 @@ declare_rule! {
     /// or give the value the expression depends on.
     ///
     /// ## How to suppress
-    /// Set `YL204 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
+    /// An inline `# yunlint: allow YL204 reason="..." until=YYYY-MM-DD` comment on the finding's
+    /// line or its declaration, or an `[[exceptions]]` entry in `yunlint.toml`, records an approved
+    /// exception (docs/suppressions.md). To turn the rule off or down everywhere, set `YL204 = "off"` (or `"warn"`) under `[rules]` in `yunlint.toml`, or pass
     /// `--ignore unresolved-region`.
     pub UnresolvedRegion { code: YL204, name: "unresolved-region", severity: Error }
 }

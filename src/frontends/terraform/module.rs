@@ -30,6 +30,8 @@ pub struct ResourceDecl<'a> {
     pub source: SourceId,
     /// The block header: `resource "type" "name"`.
     pub span: Span,
+    /// The whole block.
+    pub block: Span,
     /// The `provider = x.alias` meta-argument: the configuration key and its span.
     pub provider: Option<(String, Span)>,
 }
@@ -190,6 +192,7 @@ impl<'a> ModuleDef<'a> {
                     body: &block.body,
                     source,
                     span: header_span(source, block),
+                    block: span_of(source, block),
                     provider,
                 });
             }

@@ -405,6 +405,7 @@ impl<'a> Resolver<'a> {
             address,
             path,
             name_span: r.span,
+            block: r.block,
             kind: RESOURCES.kind_of(&r.rtype),
             provider: Resolved::new(registry_id, r.span),
             region,

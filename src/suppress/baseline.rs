@@ -1,0 +1,140 @@
+//! The baseline: today's findings recorded once (`--write-baseline`), hidden on later runs
+//! (`--baseline`) so that only new problems fail. A finding's fingerprint is its code, file,
+//! placement address and message: line numbers are not part of it, so moving or reformatting code
+//! keeps it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::Finding;
+use crate::source::SourceMap;
+
+pub const BASELINE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub code: String,
+    pub file: String,
+    pub address: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+/// FNV-1a, 64 bits: stable across platforms and releases, unlike std's hasher.
+pub fn stable_hash(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// A finding's identity across runs: code, file (relative to the project root), address, message.
+pub fn entry(finding: &Finding, sources: &SourceMap) -> Entry {
+    let file = sources.get(finding.primary.span.source).rel.clone();
+    let address = finding.subject.as_ref().map(|s| s.address.clone());
+    let key = format!(
+        "{}\u{1f}{file}\u{1f}{}\u{1f}{}",
+        finding.rule.code,
+        address.as_deref().unwrap_or(""),
+        finding.message
+    );
+    Entry {
+        fingerprint: stable_hash(&key),
+        code: finding.rule.code.to_owned(),
+        file,
+        address,
+        message: finding.message.clone(),
+    }
+}
+
+impl Baseline {
+    pub fn from_findings(findings: &[Finding], sources: &SourceMap) -> Self {
+        let mut findings: Vec<Entry> = findings.iter().map(|f| entry(f, sources)).collect();
+        findings.sort();
+        Baseline {
+            version: BASELINE_VERSION,
+            findings,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("the baseline serializes");
+        text.push('\n');
+        text
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let baseline: Baseline =
+            serde_json::from_str(text).map_err(|e| format!("not a yunlint baseline: {e}"))?;
+        if baseline.version != BASELINE_VERSION {
+            return Err(format!(
+                "baseline version {} is not supported (this yunlint reads version {BASELINE_VERSION})",
+                baseline.version
+            ));
+        }
+        Ok(baseline)
+    }
+
+    /// Hides the findings the baseline records (each entry hides one finding); returns what is
+    /// new, how many were hidden, and how many recorded findings are gone.
+    pub fn filter(
+        &self,
+        findings: Vec<Finding>,
+        sources: &SourceMap,
+    ) -> (Vec<Finding>, usize, usize) {
+        let mut remaining: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in &self.findings {
+            *remaining.entry(e.fingerprint.as_str()).or_default() += 1;
+        }
+        let mut hidden = 0;
+        let mut new = Vec::new();
+        for finding in findings {
+            let fingerprint = entry(&finding, sources).fingerprint;
+            match remaining.get_mut(fingerprint.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    hidden += 1;
+                }
+                _ => new.push(finding),
+            }
+        }
+        let fixed = remaining.values().sum();
+        (new, hidden, fixed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hash_is_fnv1a() {
+        assert_eq!(stable_hash(""), "cbf29ce484222325");
+        assert_eq!(stable_hash("a"), "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn other_versions_and_other_documents_are_refused() {
+        assert!(
+            Baseline::parse("{\"version\": 2, \"findings\": []}")
+                .unwrap_err()
+                .contains("version 2")
+        );
+        assert!(
+            Baseline::parse("[]")
+                .unwrap_err()
+                .starts_with("not a yunlint baseline")
+        );
+        assert!(Baseline::parse("{\"version\": 1, \"findings\": []}").is_ok());
+    }
+}

@@ -1,0 +1,175 @@
+//! The suppress step: inline `yunlint: allow` comments, `[[exceptions]]` of `yunlint.toml`, and
+//! the baseline remove the findings they cover, and findings about the suppressions themselves
+//! are added (expired, without a reason, unused, unreadable).
+
+pub mod baseline;
+pub mod inline;
+
+use std::collections::BTreeMap;
+
+use globset::GlobMatcher;
+use jiff::civil::Date;
+
+use crate::finding::{Finding, Label};
+use crate::model::Placement;
+use crate::rules::{Selection, SuppressionExpired, SuppressionWithoutReason, UnusedSuppression};
+use crate::source::{SourceId, SourceMap, Span};
+
+/// Where a suppression applies.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// An inline comment: findings on this line (1-based) of the file, and every finding of a
+    /// placement whose declaration contains the line.
+    Lines { source: SourceId, line: usize },
+    /// A `[[exceptions]]` entry: placements whose address, and files whose path, match.
+    Config {
+        address: Option<GlobMatcher>,
+        path: Option<GlobMatcher>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub scope: Scope,
+    /// The comment, or the entry's `codes`: findings about the suppression point here.
+    pub span: Span,
+    pub codes: Vec<&'static str>,
+    pub reason: Option<String>,
+    pub until: Option<(Date, Span)>,
+}
+
+/// The findings that remain, and how many were suppressed.
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub suppressed: usize,
+}
+
+struct Blocks<'a> {
+    by_address: BTreeMap<&'a str, &'a Placement>,
+}
+
+impl Suppression {
+    fn covers(&self, finding: &Finding, sources: &SourceMap, blocks: &Blocks<'_>) -> bool {
+        if !self.codes.contains(&finding.rule.code) {
+            return false;
+        }
+        let placement = finding
+            .subject
+            .as_ref()
+            .and_then(|s| blocks.by_address.get(s.address.as_str()));
+        match &self.scope {
+            Scope::Lines { source, line } => {
+                let primary = finding.primary.span;
+                let on_line = primary.source == *source
+                    && sources.get(primary.source).position(primary.start).line == *line;
+                let in_block = placement.is_some_and(|p| {
+                    let file = sources.get(p.block.source);
+                    p.block.source == *source
+                        && (file.position(p.block.start).line
+                            ..=file.position(p.block.end.saturating_sub(1)).line)
+                            .contains(line)
+                });
+                on_line || in_block
+            }
+            Scope::Config { address, path } => {
+                let address_ok = address.as_ref().is_none_or(|glob| {
+                    finding.subject.as_ref().is_some_and(|s| {
+                        glob.is_match(&s.address)
+                            || s.address
+                                .split_once(':')
+                                .is_some_and(|(_, bare)| glob.is_match(bare))
+                    })
+                });
+                let path_ok = path.as_ref().is_none_or(|glob| {
+                    let rel = placement.map_or_else(
+                        || sources.get(finding.primary.span.source).rel.as_str(),
+                        |p| p.path.as_str(),
+                    );
+                    glob.is_match(rel)
+                });
+                address_ok && path_ok
+            }
+        }
+    }
+}
+
+/// Removes what active suppressions cover; reports expired, reasonless and unused suppressions.
+pub fn apply(
+    findings: Vec<Finding>,
+    suppressions: &[Suppression],
+    placements: &[Placement],
+    sources: &SourceMap,
+    today: Date,
+    selection: &Selection,
+) -> Outcome {
+    let blocks = Blocks {
+        by_address: placements.iter().map(|p| (p.address.as_str(), p)).collect(),
+    };
+    let expired = |s: &Suppression| s.until.is_some_and(|(until, _)| until < today);
+    let mut used = vec![false; suppressions.len()];
+    let mut kept = Vec::new();
+    let mut suppressed = 0;
+    for finding in findings {
+        let by = suppressions
+            .iter()
+            .enumerate()
+            .find(|(_, s)| !expired(s) && s.covers(&finding, sources, &blocks));
+        match by {
+            Some((i, _)) => {
+                used[i] = true;
+                suppressed += 1;
+            }
+            None => kept.push(finding),
+        }
+    }
+    for (s, used) in suppressions.iter().zip(used) {
+        let codes = s.codes.join(", ");
+        if let Some((until, until_span)) = s.until.filter(|_| expired(s)) {
+            kept.extend(selection.apply(
+                Finding::new(
+                    &SuppressionExpired::META,
+                    Label::new(s.span, "expired suppression"),
+                    format!("suppression of {codes} expired on {until}"),
+                )
+                .with_label(Label::new(until_span, "valid until this date"))
+                .with_help("the findings it covered are reported again: fix them, or renew the exception with a new approval"),
+            ));
+            continue;
+        }
+        if s.reason.is_none() {
+            kept.extend(
+                selection.apply(
+                    Finding::new(
+                        &SuppressionWithoutReason::META,
+                        Label::new(s.span, "no reason"),
+                        format!("suppression of {codes} gives no reason"),
+                    )
+                    .with_help(
+                        "add `reason=\"...\"` with the approval reference, and an `until` date",
+                    ),
+                ),
+            );
+        }
+        let all_selected = s
+            .codes
+            .iter()
+            .all(|c| crate::rules::find(c).is_some_and(|r| selection.severity(r).is_some()));
+        if !used && all_selected {
+            kept.extend(
+                selection.apply(
+                    Finding::new(
+                        &UnusedSuppression::META,
+                        Label::new(s.span, "suppresses nothing"),
+                        format!("suppression of {codes} suppressed nothing"),
+                    )
+                    .with_help("delete it: the problem it was written for is gone"),
+                ),
+            );
+        }
+    }
+    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Outcome {
+        findings: kept,
+        suppressed,
+    }
+}
