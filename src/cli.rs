@@ -123,6 +123,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Print the number of findings per rule after the report
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Print the findings only, without the summary line
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -50,6 +50,14 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
         CheckFormat::Gitlab => gitlab::render(&run.sources, &run.findings),
         CheckFormat::Junit => junit::render(&run.sources, &run.findings),
     };
+    let text = if args.statistics && args.format == CheckFormat::Human && args.output.is_none() {
+        format!("{text}{}", statistics(&run.findings))
+    } else {
+        if args.statistics {
+            note(&statistics(&run.findings));
+        }
+        text
+    };
     emit(&text, args.output.as_deref())?;
     // human and github end with the summary line themselves
     let summary_in_text = matches!(args.format, CheckFormat::Human | CheckFormat::Github);
@@ -63,4 +71,23 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
     } else {
         summary.status(args.deny.is_some())
     })
+}
+
+/// `  3  YL201  region-outside-jurisdiction`, by count then code.
+fn statistics(findings: &[crate::finding::Finding]) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str), usize> =
+        std::collections::BTreeMap::new();
+    for f in findings {
+        *counts.entry((f.rule.code, f.rule.name)).or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let width = rows
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    rows.iter()
+        .map(|((code, name), n)| format!("{n:>width$}  {code}  {name}\n"))
+        .collect()
 }
