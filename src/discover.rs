@@ -90,7 +90,12 @@ impl Walk<'_> {
             if meta.is_dir() {
                 self.walk_dir(path, &mut out);
             } else if let Some(format) = classify(path) {
-                if self.force_exclude && self.excluded(path) {
+                // A FIFO or device named like an input would block or never end: only regular
+                // files (or links to them) are read.
+                if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+                    out.skipped
+                        .push((path.clone(), "not a regular file".into()));
+                } else if self.force_exclude && self.excluded(path) {
                     out.skipped
                         .push((path.clone(), "excluded by `[discovery] exclude`".into()));
                 } else {

@@ -305,3 +305,19 @@ fn an_expired_suppression_fails_the_build() {
         .collect();
     assert_eq!(codes, ["YL201", "YL902"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_an_input_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.deploy.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    // reading the FIFO would block forever; the run must end, having read nothing
+    let out = yunlint(
+        dir.path(),
+        &["check", "--color", "never", "pipe.deploy.toml"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("in 0 files"));
+}
