@@ -74,6 +74,10 @@ pub struct WalkArgs {
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
 
+    /// List the files that were skipped, with the reason, on standard error
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
     /// Number of threads (default: one per core)
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,

@@ -17,6 +17,9 @@ use crate::suppress::{Scope as SuppressionScope, Suppression};
 
 pub const CONFIG_FILE_NAME: &str = "yunlint.toml";
 
+/// Inputs are hand-written configuration: 10 MiB is far beyond any real one, and bounds memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
 /// One problem in a configuration file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigError {
@@ -44,6 +47,8 @@ pub struct Config {
     pub rule_levels: BTreeMap<&'static str, Level>,
     /// `[discovery] exclude`, matched against paths relative to `root`.
     pub exclude: GlobSet,
+    /// Files larger than this are skipped, not read (`[discovery] max_file_size`).
+    pub max_file_size: u64,
     /// The project root: the directory of `yunlint.toml`, or the current directory without one.
     pub root: PathBuf,
     /// The configuration file used, if any.
@@ -112,6 +117,7 @@ pub fn load(
             policy,
             rule_levels: BTreeMap::new(),
             exclude: GlobSet::empty(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
             root: cwd.to_path_buf(),
             file: None,
             clusters: Vec::new(),
@@ -157,6 +163,29 @@ pub fn load(
     builder.apply(&raw, id);
     let rule_levels = rule_levels(&raw, id, &mut errors);
     let exclude = exclude_globs(&raw, id, &mut errors);
+    let max_file_size = match raw
+        .discovery
+        .as_ref()
+        .and_then(|d| d.max_file_size.as_ref())
+    {
+        None => DEFAULT_MAX_FILE_SIZE,
+        Some(v) => u64::try_from(*v.get_ref())
+            .ok()
+            .filter(|n| *n > 0)
+            .unwrap_or_else(|| {
+                errors.push(ConfigError {
+                    span: Some(Span::new(id, v.span())),
+                    message: format!(
+                        "`max_file_size = {}` is not a positive number of bytes",
+                        v.get_ref()
+                    ),
+                    help: Some(
+                        "write the limit in bytes, like `max_file_size = 10485760` (10 MiB)".into(),
+                    ),
+                });
+                DEFAULT_MAX_FILE_SIZE
+            }),
+    };
     let clusters = clusters(&raw, id, &mut errors);
     let exceptions = exceptions(&raw, id, &mut errors);
     let policy = match builder.finish() {
@@ -171,6 +200,7 @@ pub fn load(
             policy,
             rule_levels,
             exclude,
+            max_file_size,
             root,
             file: Some(file.to_path_buf()),
             clusters,

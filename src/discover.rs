@@ -67,6 +67,8 @@ pub enum DiscoverError {
 pub struct Walk<'a> {
     /// Project root: exclude globs are relative to it.
     pub root: &'a Path,
+    /// Larger files are skipped with a note.
+    pub max_file_size: u64,
     pub exclude: &'a GlobSet,
     /// Apply `exclude` to files named on the command line too.
     pub force_exclude: bool,
@@ -107,6 +109,17 @@ impl Walk<'_> {
             }
         }
         self.add_downloaded_modules(&mut out);
+        let limit = self.max_file_size;
+        let (kept, too_big): (Vec<_>, Vec<_>) = std::mem::take(&mut out.files)
+            .into_iter()
+            .partition(|f| std::fs::metadata(&f.path).map_or(true, |m| m.len() <= limit));
+        out.files = kept;
+        out.skipped.extend(too_big.into_iter().map(|f| {
+            (
+                f.path,
+                format!("larger than the {limit}-byte limit (`[discovery] max_file_size`)"),
+            )
+        }));
         out.files.sort();
         // `check . ops` names some files twice: keep the first spelling of each real file.
         let mut seen = std::collections::BTreeSet::new();

@@ -72,6 +72,10 @@ pub struct LintRun {
     pub baselined: usize,
     /// Baseline entries no finding matched any more: fixed since.
     pub fixed: usize,
+    /// Files passed over, with the reason (too large, not a regular file, a link out of the tree).
+    pub skipped: Vec<(String, String)>,
+    /// Files whose reading crashed (a bug in yunlint): the run must end with exit 2.
+    pub internal_errors: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -158,6 +162,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         .collect();
     let discovered = Walk {
         root: &config.root,
+        max_file_size: config.max_file_size,
         exclude: &config.exclude,
         force_exclude: options.force_exclude,
     }
@@ -190,8 +195,28 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         .enumerate()
         .map(|(i, input)| {
             let id = SourceId(base + u32::try_from(i).expect("fewer than 2^32 files"));
-            load_and_parse(input, id, cwd, &config.root, &known_providers)
+            let path = input.path().to_path_buf();
+            // A bug in one front end must not take the other files down: the file is reported
+            // and the run ends with exit 2 (the panic hook has printed what happened).
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                load_and_parse(input, id, cwd, &config.root, &known_providers)
+            }))
+            .unwrap_or_else(|_| {
+                let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+                let file = SourceFile::new(
+                    relative_display(&absolute, cwd),
+                    relative_display(&absolute, &config.root),
+                    absolute,
+                    String::new(),
+                );
+                (file, Parsed::Crashed, false)
+            })
         })
+        .collect();
+    let internal_errors: Vec<String> = parsed
+        .iter()
+        .filter(|(_, p, _)| matches!(p, Parsed::Crashed))
+        .map(|(f, _, _)| f.display.clone())
         .collect();
 
     let files = parsed
@@ -221,6 +246,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
             Parsed::Terraform(tf) if is_var_file => var_files.push(tf),
             Parsed::Terraform(tf) => tf_files.push(tf),
             Parsed::TerraformModules(manifest) => downloaded.push(manifest),
+            Parsed::Crashed => {}
             Parsed::Skipped => {}
         }
     }
@@ -309,6 +335,15 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         suppressed: outcome.suppressed,
         baselined,
         fixed,
+        skipped: discovered
+            .skipped
+            .iter()
+            .map(|(path, reason)| {
+                let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                (relative_display(&absolute, cwd), reason.clone())
+            })
+            .collect(),
+        internal_errors,
         elapsed: started.elapsed(),
     })
 }
@@ -317,6 +352,14 @@ enum Input {
     File(PathBuf, FileFormat),
     Stdin(PathBuf, FileFormat, String),
     VarFile(PathBuf),
+}
+
+impl Input {
+    fn path(&self) -> &Path {
+        match self {
+            Input::File(p, _) | Input::Stdin(p, _, _) | Input::VarFile(p) => p,
+        }
+    }
 }
 
 /// `--var` values as one synthetic source, so that a chain can point at them.

@@ -321,3 +321,42 @@ fn a_fifo_named_like_an_input_is_not_read() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("in 0 files"));
 }
+
+#[test]
+fn files_over_the_size_limit_are_skipped_and_counted_never_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("yunlint.toml"),
+        "[discovery]\nmax_file_size = 100\n",
+    )
+    .unwrap();
+    let big = format!(
+        "# {}\n[[workload]]\nname = \"x\"\nprovider = \"alicloud\"\nregion = \"cn-hongkong\"\n",
+        "padding ".repeat(20)
+    );
+    std::fs::write(dir.path().join("big.deploy.toml"), big).unwrap();
+    let out = yunlint(dir.path(), &["check", "--color", "never", "--verbose"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("in 0 files (1 skipped)"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "skipped big.deploy.toml: larger than the 100-byte limit (`[discovery] max_file_size`)\n"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn runs_without_home_network_or_environment() {
+    // yunlint reads no environment variable and opens no socket: in a network namespace with no
+    // interface and an empty environment, the run is the same
+    let out = Command::new("unshare")
+        .args(["--net", "--map-root-user", env!("CARGO_BIN_EXE_yunlint")])
+        .args(["check", "--as-of", "2026-11-23", "--format", "json"])
+        .current_dir(fixture("example-bank"))
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["errors"], 17);
+}

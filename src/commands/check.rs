@@ -66,6 +66,9 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
         Human::new(false).summary(&summary, &mut line);
         note(&line);
     }
+    if let Some(status) = super::report_run_health(&run, args.walk.verbose) {
+        return Ok(status);
+    }
     Ok(if args.exit_zero {
         ExitStatus::Success
     } else {

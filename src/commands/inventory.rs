@@ -34,5 +34,8 @@ pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
             plural(unparsed, "problem"),
         ));
     }
+    if let Some(status) = super::report_run_health(&run, args.walk.verbose) {
+        return Ok(status);
+    }
     Ok(ExitStatus::Success)
 }

@@ -99,6 +99,24 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
     })
 }
 
+/// What every linting command reports after its output: skipped files under `--verbose`, and
+/// files whose reading crashed, which make the run fail with exit 2.
+fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> {
+    if verbose {
+        for (path, reason) in &run.skipped {
+            output::note(&format!("skipped {path}: {reason}\n"));
+        }
+    }
+    if run.internal_errors.is_empty() {
+        return None;
+    }
+    output::note(&format!(
+        "yunlint failed: internal error while reading {}; the other files were linted\n",
+        run.internal_errors.join(", ")
+    ));
+    Some(ExitStatus::Error)
+}
+
 /// Runs `f` on a pool of `jobs` threads, or on rayon's default pool.
 fn with_jobs<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Fatal> {
     match jobs {

@@ -60,6 +60,8 @@ pub enum Parsed {
     Kubernetes(kubernetes::Parsed),
     /// Not an input after all (a `.json` file that is not a plan): not counted.
     Skipped,
+    /// Reading it panicked: an internal error, reported at the end of the run.
+    Crashed,
 }
 
 /// Parses one file. `known_providers` are the registry's ids: resources of other providers in a

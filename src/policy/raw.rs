@@ -124,4 +124,6 @@ pub struct RawClassify {
 pub struct RawDiscovery {
     #[serde(default)]
     pub exclude: Vec<Spanned<String>>,
+    /// Files larger than this many bytes are skipped (with a note), not read.
+    pub max_file_size: Option<Spanned<i64>>,
 }

@@ -47,6 +47,8 @@ pub struct Summary {
     pub baselined: usize,
     /// Baseline entries no finding matched any more.
     pub fixed: usize,
+    /// Files passed over (too large, not a regular file, a link out of the tree).
+    pub skipped: usize,
     pub elapsed: Duration,
 }
 
@@ -63,6 +65,7 @@ impl Summary {
             suppressed: 0,
             baselined: 0,
             fixed: 0,
+            skipped: 0,
             elapsed,
         }
     }
@@ -73,6 +76,7 @@ impl Summary {
             suppressed: run.suppressed,
             baselined: run.baselined,
             fixed: run.fixed,
+            skipped: run.skipped.len(),
             ..Summary::new(&run.findings, run.files, run.elapsed)
         }
     }
@@ -100,6 +104,9 @@ impl Summary {
             plural(self.warnings, "warning"),
             plural(self.files, "file"),
         );
+        if self.skipped > 0 {
+            text.push_str(&format!(" ({} skipped)", self.skipped));
+        }
         if self.suppressed > 0 {
             text.push_str(&format!(", {} suppressed", self.suppressed));
         }
