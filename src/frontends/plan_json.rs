@@ -23,7 +23,7 @@ use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use super::terraform::table::{ProviderSpec, RESOURCES, ReplicaSpec, Table};
+use super::terraform::table::{PlacingProvider, ProviderSpec, RESOURCES, ReplicaSpec, Table};
 use super::{FileOutput, ParseIssue};
 use crate::model::{Origin, Placement, Replica, Resolution, Resolved, Unresolved, Via};
 use crate::source::{SourceFile, SourceId, Span};
@@ -507,23 +507,17 @@ impl<'d, 'a> Reader<'d, 'a> {
         }
         let rtype = obj.get_string("type")?.value.as_ref();
         let name = obj.get_string("name").map_or("", |n| n.value.as_ref());
-        let (ptype, spec) = match self.table.provider_of(rtype) {
-            Some((ptype, spec)) => (ptype.to_owned(), Some(spec)),
-            None => {
-                // `registry.terraform.io/hashicorp/aws` → `aws`
-                let ptype = obj
-                    .get_string("provider_name")
-                    .and_then(|p| p.value.rsplit('/').next().map(str::to_owned))
-                    .or_else(|| rtype.split('_').next().map(str::to_owned))?;
-                if !self.known_providers.contains(&ptype) {
-                    return None; // random_id, null_resource, local_file: not placed anywhere
-                }
-                (ptype, None)
-            }
-        };
-        let registry_id = spec
-            .and_then(|s| s.registry_id.clone())
-            .unwrap_or_else(|| ptype.clone());
+        // `registry.terraform.io/hashicorp/aws` → `aws`
+        let hint = obj
+            .get_string("provider_name")
+            .and_then(|p| p.value.rsplit('/').next().map(str::to_owned));
+        let PlacingProvider {
+            ptype,
+            spec,
+            registry_id,
+        } = self
+            .table
+            .placing_provider(rtype, hint.as_deref(), self.known_providers)?;
         let (address, name_span) = match obj.get_string("address") {
             Some(a) => (a.value.to_string(), self.span(a.range)),
             None => (format!("{rtype}.{name}"), self.span(obj.range)),

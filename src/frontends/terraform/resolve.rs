@@ -10,7 +10,7 @@ use hcl_edit::structure::Body;
 
 use super::eval::{Reason, Scope, Val, as_string};
 use super::module::{CallDecl, ModuleDef, ResourceDecl, providers_map, span_of};
-use super::table::{ProviderSpec, RESOURCES};
+use super::table::{PlacingProvider, ProviderSpec, RESOURCES};
 use crate::frontends::{FileOutput, ParseIssue, Unverifiable};
 use crate::model::{Origin, Placement, Replica, Resolution, Resolved, Unresolved, Via};
 use crate::source::{SourceId, Span};
@@ -317,20 +317,11 @@ impl<'a> Resolver<'a> {
     }
 
     fn placement(&self, instance: &Instance<'_, 'a>, r: &ResourceDecl<'a>) -> Option<Placement> {
-        let table_provider = RESOURCES.provider_of(&r.rtype);
-        let (ptype, spec) = match table_provider {
-            Some((name, spec)) => (name.to_owned(), Some(spec)),
-            None => {
-                let ptype = r.rtype.split('_').next()?.to_owned();
-                if !self.known_providers.contains(&ptype) {
-                    return None; // random_id, null_resource, local_file: not placed anywhere
-                }
-                (ptype, None)
-            }
-        };
-        let registry_id = spec
-            .and_then(|s| s.registry_id.clone())
-            .unwrap_or_else(|| ptype.clone());
+        let PlacingProvider {
+            ptype,
+            spec,
+            registry_id,
+        } = RESOURCES.placing_provider(&r.rtype, None, &self.known_providers)?;
         let key = r
             .provider
             .as_ref()

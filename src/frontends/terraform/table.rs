@@ -92,6 +92,13 @@ pub struct PeerSpec {
     pub note: Option<String>,
 }
 
+/// A resource's Terraform provider, its table entry (if any) and its registry id.
+pub struct PlacingProvider<'t> {
+    pub ptype: String,
+    pub spec: Option<&'t ProviderSpec>,
+    pub registry_id: String,
+}
+
 pub static RESOURCES: LazyLock<Table> =
     LazyLock::new(|| toml::from_str(TABLE).expect("the embedded resource table is valid (tested)"));
 
@@ -107,6 +114,37 @@ impl Table {
             })
             .max_by_key(|(name, _)| name.len())
             .map(|(name, spec)| (name.as_str(), spec))
+    }
+
+    /// The provider a resource of `resource_type` is placed by: the table's, else a provider the
+    /// policy registry knows (`hint` names it, as a plan's `provider_name` does). `None` for
+    /// utility providers (`random`, `null`, `local`): their resources run nowhere.
+    pub fn placing_provider(
+        &self,
+        resource_type: &str,
+        hint: Option<&str>,
+        known: &std::collections::BTreeSet<String>,
+    ) -> Option<PlacingProvider<'_>> {
+        let (ptype, spec) = match self.provider_of(resource_type) {
+            Some((ptype, spec)) => (ptype.to_owned(), Some(spec)),
+            None => {
+                let ptype = hint
+                    .map(str::to_owned)
+                    .or_else(|| resource_type.split('_').next().map(str::to_owned))?;
+                if !known.contains(&ptype) {
+                    return None;
+                }
+                (ptype, None)
+            }
+        };
+        let registry_id = spec
+            .and_then(|s| s.registry_id.clone())
+            .unwrap_or_else(|| ptype.clone());
+        Some(PlacingProvider {
+            ptype,
+            spec,
+            registry_id,
+        })
     }
 
     pub fn kind_of(&self, resource_type: &str) -> WorkloadKind {
