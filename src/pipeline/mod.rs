@@ -1,0 +1,402 @@
+//! The pass: discover → parse → resolve → check → suppress, one step per function.
+
+mod read;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use self::read::Input;
+use crate::config::{self, Config, ConfigError, ConfigFailure};
+use crate::discover::{self, DiscoverError, Walk};
+use crate::finding::{Finding, Label};
+use crate::frontends::{FileOutput, ParseIssue, Parsed, clusters, terraform};
+use crate::model::{Origin, Placement};
+use crate::rules::{self, ParseError, Selection, UnknownSelector, UnresolvedRegion};
+use crate::source::{SourceFile, SourceMap, Span, relative_display};
+use crate::suppress::baseline::Baseline;
+use crate::suppress::{self, Suppression};
+
+/// What a run is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    /// Ignore every `yunlint.toml`.
+    pub isolated: bool,
+    pub force_exclude: bool,
+    pub as_of: Option<Date>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Standard input's text and the file name it stands for (`check -`).
+    pub stdin: Option<(String, String)>,
+    /// Terraform `--var-file` files, in the order given.
+    pub var_files: Vec<PathBuf>,
+    /// Terraform `--var NAME=VALUE`, in the order given.
+    pub vars: Vec<(String, String)>,
+    /// Hide the findings this baseline file records.
+    pub baseline: Option<PathBuf>,
+}
+
+/// Everything a run found, ready for a reporter.
+#[derive(Debug)]
+pub struct LintRun {
+    pub sources: SourceMap,
+    pub config: Config,
+    pub placements: Vec<Placement>,
+    pub findings: Vec<Finding>,
+    /// Files read (parsed or not).
+    pub files: usize,
+    /// Findings hidden by inline suppressions and `[[exceptions]]`.
+    pub suppressed: usize,
+    /// Findings hidden by the baseline.
+    pub baselined: usize,
+    /// Baseline entries no finding matched any more: fixed since.
+    pub fixed: usize,
+    /// Files passed over, with the reason (too large, not a regular file, a link out of the tree).
+    pub skipped: Vec<(String, String)>,
+    /// Files whose reading crashed (a bug in yunlint): the run must end with exit 2.
+    pub internal_errors: Vec<String>,
+    pub elapsed: Duration,
+}
+
+/// Why a run could not do its job (exit 2).
+#[derive(Debug)]
+pub enum Failure {
+    Config {
+        errors: Vec<ConfigError>,
+        sources: SourceMap,
+    },
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Discover(DiscoverError),
+    Selector(UnknownSelector),
+    Baseline {
+        path: PathBuf,
+        message: String,
+    },
+}
+
+impl Failure {
+    pub fn from_config(failure: ConfigFailure, sources: SourceMap) -> Self {
+        match failure {
+            ConfigFailure::Invalid(errors) => Failure::Config { errors, sources },
+            ConfigFailure::Unreadable { path, error } => Failure::Unreadable { path, error },
+        }
+    }
+}
+
+/// Standard input as a path argument.
+pub const STDIN_PATH: &str = "-";
+
+/// Runs the whole pass over `options.paths` (paths relative to `cwd` are shown relative to it).
+pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
+    let started = Instant::now();
+    let today = options.as_of.unwrap_or_else(crate::today);
+    let mut sources = SourceMap::default();
+    let config = load_config(options, cwd, today, &mut sources)?;
+    let selection = Selection::new(&options.select, &options.ignore, &config.rule_levels)
+        .map_err(Failure::Selector)?;
+    let baseline = options.baseline.as_deref().map(load_baseline).transpose()?;
+
+    // discover
+    let walk_paths: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != STDIN_PATH)
+        .cloned()
+        .collect();
+    let walk_paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        walk_paths
+    };
+    let discovered = Walk {
+        root: &config.root,
+        max_file_size: config.max_file_size,
+        exclude: &config.exclude,
+        force_exclude: options.force_exclude,
+    }
+    .run(&walk_paths)
+    .map_err(Failure::Discover)?;
+
+    // parse
+    let inputs = inputs(options, &discovered)?;
+    let known_providers: BTreeSet<String> = config.policy.providers.keys().cloned().collect();
+    let parsed = read::read_all(
+        inputs,
+        sources.next_id().0,
+        cwd,
+        &config.root,
+        &known_providers,
+    );
+    let internal_errors = parsed
+        .iter()
+        .filter(|(_, p, _)| matches!(p, Parsed::Crashed))
+        .map(|(f, _, _)| f.display.clone())
+        .collect();
+    let files = parsed
+        .iter()
+        .filter(|(_, p, _)| !matches!(p, Parsed::Skipped))
+        .count();
+
+    // resolve
+    let resolved = resolve(parsed, options, &config, known_providers, &mut sources);
+
+    // check
+    let mut findings = rules::check(&resolved.placements, &config.policy, &selection);
+    findings.extend(
+        resolved
+            .issues
+            .into_iter()
+            .map(parse_finding)
+            .chain(
+                resolved
+                    .unverifiable
+                    .into_iter()
+                    .map(|u| UnresolvedRegion::unverifiable(&u)),
+            )
+            .filter_map(|f| selection.apply(f)),
+    );
+
+    // suppress: inline comments and [[exceptions]], then the baseline
+    let (suppressions, unreadable) = suppressions(&config, &sources);
+    findings.extend(unreadable.into_iter().filter_map(|f| selection.apply(f)));
+    let outcome = suppress::apply(
+        findings,
+        &suppressions,
+        &resolved.placements,
+        &sources,
+        today,
+        &selection,
+    );
+    let (findings, baselined, fixed) = match &baseline {
+        Some(b) => b.filter(outcome.findings, &sources),
+        None => (outcome.findings, 0, 0),
+    };
+
+    Ok(LintRun {
+        sources,
+        config,
+        placements: resolved.placements,
+        findings,
+        files,
+        suppressed: outcome.suppressed,
+        baselined,
+        fixed,
+        skipped: discovered
+            .skipped
+            .iter()
+            .map(|(path, reason)| {
+                let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                (relative_display(&absolute, cwd), reason.clone())
+            })
+            .collect(),
+        internal_errors,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The built-in pack, with the nearest `yunlint.toml` (or `--config`) over it.
+fn load_config(
+    options: &LintOptions,
+    cwd: &Path,
+    today: Date,
+    sources: &mut SourceMap,
+) -> Result<Config, Failure> {
+    let file = match &options.config {
+        _ if options.isolated => None,
+        Some(file) => Some(file.clone()),
+        None => {
+            let first = options
+                .paths
+                .iter()
+                .find(|p| p.as_os_str() != STDIN_PATH)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
+            config::find(&first)
+        }
+    };
+    config::load(file.as_deref(), cwd, today, sources)
+        .map_err(|failure| Failure::from_config(failure, std::mem::take(sources)))
+}
+
+fn load_baseline(path: &Path) -> Result<Baseline, Failure> {
+    let failed = |message: String| Failure::Baseline {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+    Baseline::parse(&text).map_err(failed)
+}
+
+/// The discovered files, standard input, then `--var-file` files.
+fn inputs(options: &LintOptions, discovered: &discover::Discovered) -> Result<Vec<Input>, Failure> {
+    let mut inputs: Vec<Input> = discovered
+        .files
+        .iter()
+        .map(|f| Input::File(f.path.clone(), f.format))
+        .collect();
+    if let Some((name, text)) = &options.stdin
+        && let Some(format) = discover::classify(Path::new(name))
+    {
+        inputs.push(Input::Stdin(PathBuf::from(name), format, text.clone()));
+    }
+    for path in &options.var_files {
+        if !path.is_file() {
+            return Err(Failure::Unreadable {
+                path: path.clone(),
+                error: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
+        }
+        inputs.push(Input::VarFile(path.clone()));
+    }
+    Ok(inputs)
+}
+
+/// What the resolve step found in every file.
+struct Resolved {
+    placements: Vec<Placement>,
+    issues: Vec<ParseIssue>,
+    unverifiable: Vec<crate::frontends::Unverifiable>,
+}
+
+/// Adds every parsed file to the source map, then runs the passes that need several files:
+/// Terraform modules through their callers, Kubernetes manifests onto their clusters.
+fn resolve(
+    parsed: Vec<(SourceFile, Parsed, bool)>,
+    options: &LintOptions,
+    config: &Config,
+    known_providers: BTreeSet<String>,
+    sources: &mut SourceMap,
+) -> Resolved {
+    let mut outputs: Vec<FileOutput> = Vec::new();
+    let mut tf_files = Vec::new();
+    let mut var_files = Vec::new();
+    let mut manifest_files = Vec::new();
+    let mut downloaded = Vec::new();
+    for (file, parsed, is_var_file) in parsed {
+        let id = sources.add(file);
+        match parsed {
+            Parsed::Kubernetes(k8s) => {
+                outputs.push(FileOutput {
+                    issues: k8s.issues,
+                    ..FileOutput::default()
+                });
+                manifest_files.push(clusters::ManifestFile {
+                    id,
+                    rel: sources.get(id).rel.clone(),
+                    manifests: k8s.manifests,
+                });
+            }
+            Parsed::Done(output) => outputs.push(output),
+            Parsed::Terraform(tf) if is_var_file => var_files.push(tf),
+            Parsed::Terraform(tf) => tf_files.push(tf),
+            Parsed::TerraformModules(manifest) => downloaded.push(manifest),
+            Parsed::Crashed | Parsed::Skipped => {}
+        }
+    }
+    if !tf_files.is_empty() {
+        let vars = command_line_vars(&options.vars, sources);
+        let rel_paths = tf_files
+            .iter()
+            .map(|f| (f.id, sources.get(f.id).rel.clone()))
+            .collect();
+        outputs.push(terraform::resolve(terraform::Inputs {
+            files: &tf_files,
+            var_files: &var_files,
+            vars,
+            rel_paths,
+            project_root: config.root.clone(),
+            known_providers,
+            downloaded,
+        }));
+    }
+    if !manifest_files.is_empty() {
+        let terraform: Vec<Placement> = outputs
+            .iter()
+            .flat_map(|o| &o.placements)
+            .filter(|p| p.origin == Origin::Terraform)
+            .cloned()
+            .collect();
+        outputs.push(clusters::place(
+            &manifest_files,
+            &config.clusters,
+            &terraform,
+        ));
+    }
+    let mut resolved = Resolved {
+        placements: Vec::new(),
+        issues: Vec::new(),
+        unverifiable: Vec::new(),
+    };
+    for output in outputs {
+        resolved.placements.extend(output.placements);
+        resolved.issues.extend(output.issues);
+        resolved.unverifiable.extend(output.unverifiable);
+    }
+    resolved
+}
+
+/// `[[exceptions]]` and every inline `yunlint: allow` comment, with a finding for each comment
+/// that cannot be read.
+fn suppressions(config: &Config, sources: &SourceMap) -> (Vec<Suppression>, Vec<Finding>) {
+    let scanned: Vec<(Vec<Suppression>, Vec<Finding>)> = sources
+        .iter()
+        .filter(|(_, file)| suppress::inline::has_comments(file))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(id, file)| suppress::inline::scan(file, id))
+        .collect();
+    let mut all = config.exceptions.clone();
+    let mut unreadable = Vec::new();
+    for (found, invalid) in scanned {
+        all.extend(found);
+        unreadable.extend(invalid);
+    }
+    (all, unreadable)
+}
+
+/// `--var` values as one synthetic source, so that a chain can point at them.
+fn command_line_vars(
+    vars: &[(String, String)],
+    sources: &mut SourceMap,
+) -> Vec<(String, String, Span)> {
+    if vars.is_empty() {
+        return Vec::new();
+    }
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    for (name, value) in vars {
+        text.push_str(&format!("--var {name}="));
+        let start = text.len();
+        text.push_str(value);
+        spans.push(start..text.len());
+        text.push('\n');
+    }
+    let id = sources.add(SourceFile::new(
+        "<command line>".into(),
+        "<command line>".into(),
+        PathBuf::from("<command line>"),
+        text,
+    ));
+    vars.iter()
+        .zip(spans)
+        .map(|((name, value), range)| (name.clone(), value.clone(), Span::new(id, range)))
+        .collect()
+}
+
+fn parse_finding(issue: ParseIssue) -> Finding {
+    let mut finding = Finding::new(
+        &ParseError::META,
+        Label::new(issue.span, "here"),
+        issue.message,
+    );
+    finding.help = issue.help;
+    finding
+}

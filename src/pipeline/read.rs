@@ -1,0 +1,116 @@
+//! The parse step: every input read (never failing: an unreadable or non-UTF-8 file is a parse
+//! issue) and parsed in parallel, each file isolated from a panic in another.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::discover::FileFormat;
+use crate::frontends::{self, FileOutput, ParseIssue, Parsed};
+use crate::source::{SourceFile, SourceId, Span, relative_display};
+
+pub enum Input {
+    File(PathBuf, FileFormat),
+    Stdin(PathBuf, FileFormat, String),
+    VarFile(PathBuf),
+}
+
+impl Input {
+    fn path(&self) -> &Path {
+        match self {
+            Input::File(p, _) | Input::Stdin(p, _, _) | Input::VarFile(p) => p,
+        }
+    }
+}
+
+/// Every input read and parsed, in the order given, with ids from `base` on. The flag says
+/// whether the input is a `--var-file`.
+pub fn read_all(
+    inputs: Vec<Input>,
+    base: u32,
+    cwd: &Path,
+    root: &Path,
+    known_providers: &BTreeSet<String>,
+) -> Vec<(SourceFile, Parsed, bool)> {
+    inputs
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let id = SourceId(base + u32::try_from(i).expect("fewer than 2^32 files"));
+            let path = input.path().to_path_buf();
+            // A bug in one front end must not take the other files down: the file is reported
+            // and the run ends with exit 2 (the panic hook has printed what happened).
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                load_and_parse(input, id, cwd, root, known_providers)
+            }))
+            .unwrap_or_else(|_| {
+                let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+                let file = SourceFile::new(
+                    relative_display(&absolute, cwd),
+                    relative_display(&absolute, root),
+                    absolute,
+                    String::new(),
+                );
+                (file, Parsed::Crashed, false)
+            })
+        })
+        .collect()
+}
+
+/// Reads one file (never failing: an unreadable or non-UTF-8 file is a parse issue) and parses it.
+/// The flag says whether it is a `--var-file`.
+fn load_and_parse(
+    input: Input,
+    id: SourceId,
+    cwd: &Path,
+    root: &Path,
+    known_providers: &BTreeSet<String>,
+) -> (SourceFile, Parsed, bool) {
+    let is_var_file = matches!(input, Input::VarFile(_));
+    let (path, format, bytes) = match input {
+        Input::File(path, format) => {
+            let bytes = std::fs::read(&path);
+            (path, format, bytes)
+        }
+        Input::VarFile(path) => {
+            let bytes = std::fs::read(&path);
+            (path, FileFormat::TerraformVars, bytes)
+        }
+        Input::Stdin(path, format, text) => (path, format, Ok(text.into_bytes())),
+    };
+    let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+    let display = relative_display(&absolute, cwd);
+    let rel = relative_display(&absolute, root);
+    let (text, issue) = match bytes {
+        Err(e) => (String::new(), Some((0, format!("cannot read file: {e}")))),
+        Ok(bytes) => decode(bytes),
+    };
+    let file = SourceFile::new(display, rel, absolute, text);
+    let parsed = match issue {
+        Some((offset, message)) => Parsed::Done(FileOutput {
+            issues: vec![ParseIssue::new(Span::new(id, offset..offset), message)],
+            ..FileOutput::default()
+        }),
+        None => frontends::parse(format, &file, id, known_providers),
+    };
+    (file, parsed, is_var_file)
+}
+
+/// UTF-8 text without a byte-order mark, or the lossy text and where the first invalid byte is.
+fn decode(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                // Keep offsets aligned with the file on disk by blanking the mark rather than removing it.
+                text.replace_range(0..3, "   ");
+            }
+            (text, None)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            (text, Some((offset, "file is not valid UTF-8".to_owned())))
+        }
+    }
+}
