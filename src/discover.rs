@@ -55,6 +55,8 @@ pub struct Discovered {
     pub files: Vec<DiscoveredFile>,
     /// Files passed over, with the reason.
     pub skipped: Vec<(PathBuf, String)>,
+    /// A symbolic link inside the tree was followed: a file may be listed twice.
+    pub followed_links: bool,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -121,12 +123,17 @@ impl Walk<'_> {
             )
         }));
         out.files.sort();
-        // `check . ops` names some files twice: keep the first spelling of each real file.
-        let mut seen = std::collections::BTreeSet::new();
-        out.files.retain(|f| {
-            let key = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
-            seen.insert(key)
-        });
+        out.files.dedup_by(|a, b| a.path == b.path);
+        // `check . ops`, or a link to a file of the tree, names a file twice: keep the first
+        // spelling of each real file (resolving paths only when that can happen: it costs a
+        // system call per file).
+        if paths.len() > 1 || out.followed_links {
+            let mut seen = std::collections::BTreeSet::new();
+            out.files.retain(|f| {
+                let key = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+                seen.insert(key)
+            });
+        }
         out.skipped.sort();
         Ok(out)
     }
@@ -201,7 +208,9 @@ impl Walk<'_> {
             if entry.path_is_symlink() {
                 // A link is followed only when it stays inside the walked directory.
                 match std::fs::canonicalize(path) {
-                    Ok(target) if target.starts_with(&boundary) && target.is_file() => {}
+                    Ok(target) if target.starts_with(&boundary) && target.is_file() => {
+                        out.followed_links = true;
+                    }
                     _ => {
                         out.skipped.push((
                             path.to_path_buf(),

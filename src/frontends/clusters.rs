@@ -2,6 +2,8 @@
 //! front end. A cluster is declared in `yunlint.toml` with its provider and region, or by the
 //! Terraform resource that creates it.
 
+use std::collections::HashMap;
+
 use super::kubernetes::Manifest;
 use super::{FileOutput, Unverifiable};
 use crate::config::{Cluster, ClusterLocation};
@@ -18,14 +20,29 @@ pub struct ManifestFile {
 
 const STORAGE_KINDS: [&str; 3] = ["PersistentVolumeClaim", "PersistentVolume", "StorageClass"];
 
-/// The Terraform placement with this address, with or without its root prefix.
-fn terraform_cluster<'p>(address: &str, terraform: &'p [Placement]) -> Option<&'p Placement> {
-    terraform.iter().find(|p| {
-        p.address == address
-            || p.address
-                .split_once(':')
-                .is_some_and(|(_, bare)| bare == address)
-    })
+/// Terraform placements by address, with and without their root prefix (the first wins).
+pub struct TerraformIndex<'p> {
+    by_address: HashMap<&'p str, &'p Placement>,
+}
+
+impl<'p> TerraformIndex<'p> {
+    pub fn new(placements: impl IntoIterator<Item = &'p Placement>) -> Self {
+        let mut by_address = HashMap::new();
+        for p in placements
+            .into_iter()
+            .filter(|p| p.origin == Origin::Terraform)
+        {
+            by_address.entry(p.address.as_str()).or_insert(p);
+            if let Some((_, bare)) = p.address.split_once(':') {
+                by_address.entry(bare).or_insert(p);
+            }
+        }
+        TerraformIndex { by_address }
+    }
+
+    fn get(&self, address: &str) -> Option<&'p Placement> {
+        self.by_address.get(address).copied()
+    }
 }
 
 fn help_for_unmapped(rel: &str) -> String {
@@ -35,7 +52,11 @@ fn help_for_unmapped(rel: &str) -> String {
     )
 }
 
-pub fn place(files: &[ManifestFile], clusters: &[Cluster], terraform: &[Placement]) -> FileOutput {
+pub fn place(
+    files: &[ManifestFile],
+    clusters: &[Cluster],
+    terraform: &TerraformIndex<'_>,
+) -> FileOutput {
     let mut out = FileOutput::default();
     for file in files {
         let cluster = clusters.iter().find(|c| c.paths.is_match(&file.rel));
@@ -74,7 +95,7 @@ pub fn place(files: &[ManifestFile], clusters: &[Cluster], terraform: &[Placemen
                 ClusterLocation::Terraform {
                     address: tf_address,
                     span,
-                } => match terraform_cluster(tf_address, terraform) {
+                } => match terraform.get(tf_address) {
                     None => {
                         out.unverifiable.push(Unverifiable {
                                 address: address.clone(),

@@ -14,7 +14,7 @@ use crate::config::{self, Config, ConfigError, ConfigFailure};
 use crate::discover::{self, DiscoverError, Walk};
 use crate::finding::{Finding, Label};
 use crate::frontends::{FileOutput, ParseIssue, Parsed, clusters, terraform};
-use crate::model::{Origin, Placement};
+use crate::model::Placement;
 use crate::rules::{self, ParseError, Selection, UnknownSelector, UnresolvedRegion};
 use crate::source::{SourceFile, SourceMap, Span, relative_display};
 use crate::suppress::baseline::Baseline;
@@ -318,17 +318,9 @@ fn resolve(
         }));
     }
     if !manifest_files.is_empty() {
-        let terraform: Vec<Placement> = outputs
-            .iter()
-            .flat_map(|o| &o.placements)
-            .filter(|p| p.origin == Origin::Terraform)
-            .cloned()
-            .collect();
-        outputs.push(clusters::place(
-            &manifest_files,
-            &config.clusters,
-            &terraform,
-        ));
+        let terraform = clusters::TerraformIndex::new(outputs.iter().flat_map(|o| &o.placements));
+        let placed = clusters::place(&manifest_files, &config.clusters, &terraform);
+        outputs.push(placed);
     }
     let mut resolved = Resolved {
         placements: Vec::new(),

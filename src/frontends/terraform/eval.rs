@@ -233,6 +233,10 @@ impl<'a> Scope<'a> {
             }
             target.insert(name.clone(), value.value);
         }
+        // Most values are literals or a bare `var.x` / `local.x`: no evaluator needed.
+        if let Some(value) = direct_value(expr, &var_obj, &local_obj) {
+            return Ok(Val { value, chain });
+        }
         let mut ctx = Context::new();
         ctx.declare_var("var", Value::Object(var_obj));
         ctx.declare_var("local", Value::Object(local_obj));
@@ -250,6 +254,33 @@ impl<'a> Scope<'a> {
                 )
             })),
         }
+    }
+}
+
+/// The value of a literal, or of a bare `var.x` / `local.x` reference, without evaluating.
+fn direct_value(
+    expr: &EditExpr,
+    vars: &hcl::Map<String, Value>,
+    locals: &hcl::Map<String, Value>,
+) -> Option<Value> {
+    match expr {
+        EditExpr::String(s) => Some(Value::String(s.as_str().to_owned())),
+        EditExpr::Bool(b) => Some(Value::Bool(*b.value())),
+        EditExpr::Traversal(t) if t.operators.len() == 1 => {
+            let EditExpr::Variable(root) = &t.expr else {
+                return None;
+            };
+            let TraversalOperator::GetAttr(attr) = t.operators[0].value() else {
+                return None;
+            };
+            let scope = match root.as_str() {
+                "var" => vars,
+                "local" => locals,
+                _ => return None,
+            };
+            scope.get(attr.as_str()).cloned()
+        }
+        _ => None,
     }
 }
 
