@@ -5,6 +5,10 @@ pub fn closest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    // Edit distance is quadratic: a typo is short, a pathological value is not worth it.
+    if input.len() > 100 {
+        return None;
+    }
     let limit = (input.chars().count() / 3).max(1);
     candidates
         .into_iter()

@@ -1,6 +1,6 @@
 //! Builds a [`Policy`] from layers of [`RawPolicy`]: the pack first, then `yunlint.toml` over it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use globset::GlobBuilder;
 use jiff::civil::Date;
@@ -22,6 +22,8 @@ pub struct PolicyBuilder {
     groups: BTreeMap<String, (Span, Vec<(String, Span)>)>,
     residency: Vec<PendingResidency>,
     errors: Vec<ConfigError>,
+    /// How many more "did you mean" suggestions to compute for unknown groups.
+    suggestions_left: usize,
 }
 
 /// A `[[residency]]` entry whose `allow` list waits for every layer's groups.
@@ -59,6 +61,7 @@ impl PolicyBuilder {
             groups: BTreeMap::new(),
             residency: Vec::new(),
             errors: Vec::new(),
+            suggestions_left: 20,
         }
     }
 
@@ -373,15 +376,15 @@ impl PolicyBuilder {
                     None => ok = false,
                 },
                 _ => {
-                    let known: BTreeSet<&str> = self
-                        .groups
-                        .keys()
-                        .map(String::as_str)
-                        .chain(BUILTIN_GROUPS)
-                        .collect();
-                    let help = suggest::closest(group, known.iter().copied())
-                        .map(|c| format!("did you mean `@{c}`?"))
-                        .unwrap_or_else(|| "define it under `[regions]`".into());
+                    // Suggestions cost a comparison with every group: a few are enough to help.
+                    let suggestion = if self.suggestions_left > 0 {
+                        self.suggestions_left -= 1;
+                        let known = self.groups.keys().map(String::as_str).chain(BUILTIN_GROUPS);
+                        suggest::closest(group, known).map(|c| format!("did you mean `@{c}`?"))
+                    } else {
+                        None
+                    };
+                    let help = suggestion.unwrap_or_else(|| "define it under `[regions]`".into());
                     self.error(*s, format!("unknown region group `@{group}`"), Some(help));
                     ok = false;
                 }

@@ -21,6 +21,8 @@ pub struct Val {
     pub chain: Vec<Via>,
 }
 
+type MemberChain = Option<Vec<Via>>;
+
 /// Why a value is unknown.
 pub type Reason = String;
 
@@ -36,6 +38,8 @@ pub struct Scope<'a> {
     pub locals: BTreeMap<String, LocalDef<'a>>,
     pub path_module: String,
     cache: RefCell<BTreeMap<String, Result<Val, Reason>>>,
+    /// `(local, member)` → the member's chain, computed once.
+    member_chains: RefCell<BTreeMap<(String, String), MemberChain>>,
     evaluating: RefCell<BTreeSet<String>>,
 }
 
@@ -126,6 +130,7 @@ impl<'a> Scope<'a> {
             locals,
             path_module,
             cache: RefCell::new(BTreeMap::new()),
+            member_chains: RefCell::new(BTreeMap::new()),
             evaluating: RefCell::new(BTreeSet::new()),
         }
     }
@@ -137,6 +142,11 @@ impl<'a> Scope<'a> {
         let Some(def) = self.locals.get(name) else {
             return Err(format!("`local.{name}` is not defined"));
         };
+        if self.evaluating.borrow().len() >= MAX_LOCAL_DEPTH {
+            return Err(format!(
+                "`local.{name}` is reached through more than {MAX_LOCAL_DEPTH} other locals"
+            ));
+        }
         if !self.evaluating.borrow_mut().insert(name.to_owned()) {
             return Err(format!("`local.{name}` refers to itself"));
         }
@@ -155,6 +165,16 @@ impl<'a> Scope<'a> {
     /// The chain of one member of a `locals` object (`local.regions.primary`), which is narrower
     /// than the chain of the whole object.
     fn local_member_chain(&self, name: &str, member: &str) -> Option<Vec<Via>> {
+        let key = (name.to_owned(), member.to_owned());
+        if let Some(done) = self.member_chains.borrow().get(&key) {
+            return done.clone();
+        }
+        let chain = self.member_chain_uncached(name, member);
+        self.member_chains.borrow_mut().insert(key, chain.clone());
+        chain
+    }
+
+    fn member_chain_uncached(&self, name: &str, member: &str) -> Option<Vec<Via>> {
         let def = self.locals.get(name)?;
         let EditExpr::Object(object) = def.expr else {
             return None;
@@ -233,6 +253,11 @@ impl<'a> Scope<'a> {
             }
             target.insert(name.clone(), value.value);
         }
+        if for_nesting(expr) > MAX_FOR_NESTING {
+            return Err(format!(
+                "`for` expressions nest deeper than {MAX_FOR_NESTING} levels, too costly to evaluate statically"
+            ));
+        }
         // Most values are literals or a bare `var.x` / `local.x`: no evaluator needed.
         if let Some(value) = direct_value(expr, &var_obj, &local_obj) {
             return Ok(Val { value, chain });
@@ -246,6 +271,9 @@ impl<'a> Scope<'a> {
         functions::declare(&mut ctx);
         let expr = functions::fold_try(hcl::Expression::from(expr.clone()), &ctx);
         match expr.evaluate(&ctx) {
+            Ok(value) if weight(&value, 0) > MAX_VALUE_WEIGHT => Err(
+                "the value is too large to evaluate statically (more than a million bytes or elements)".into(),
+            ),
             Ok(value) => Ok(Val { value, chain }),
             Err(e) => Err(first_failure.unwrap_or_else(|| {
                 format!(
@@ -255,6 +283,47 @@ impl<'a> Scope<'a> {
             })),
         }
     }
+}
+
+/// Bounds that keep hostile Terraform from taking the linter down: a chain of locals deeper than
+/// this, `for` expressions nested deeper than this, or a value heavier than this (string bytes
+/// plus elements) is unresolved instead. Real configurations stay far below.
+const MAX_LOCAL_DEPTH: usize = 256;
+const MAX_FOR_NESTING: usize = 3;
+const MAX_VALUE_WEIGHT: usize = 1_000_000;
+
+/// String bytes plus elements of a value, counted up to `MAX_VALUE_WEIGHT` (then it stops).
+fn weight(value: &Value, acc: usize) -> usize {
+    if acc > MAX_VALUE_WEIGHT {
+        return acc;
+    }
+    match value {
+        Value::String(s) => acc + s.len(),
+        Value::Array(items) => items.iter().fold(acc + items.len(), |a, v| weight(v, a)),
+        Value::Object(map) => map
+            .iter()
+            .fold(acc + map.len(), |a, (k, v)| weight(v, a + k.len())),
+        _ => acc + 1,
+    }
+}
+
+/// How deeply `for` expressions nest in an expression.
+fn for_nesting(expr: &EditExpr) -> usize {
+    struct Depth {
+        current: usize,
+        max: usize,
+    }
+    impl Visit for Depth {
+        fn visit_for_expr(&mut self, node: &hcl_edit::expr::ForExpr) {
+            self.current += 1;
+            self.max = self.max.max(self.current);
+            hcl_edit::visit::visit_for_expr(self, node);
+            self.current -= 1;
+        }
+    }
+    let mut depth = Depth { current: 0, max: 0 };
+    depth.visit_expr(expr);
+    depth.max
 }
 
 /// The value of a literal, or of a bare `var.x` / `local.x` reference, without evaluating.

@@ -15,6 +15,9 @@ use crate::frontends::{FileOutput, ParseIssue, Unverifiable};
 use crate::model::{Origin, Placement, Replica, Resolution, Resolved, Unresolved, Via};
 use crate::source::{SourceId, Span};
 
+/// `count` keys listed one by one up to this many; beyond, one `0..n` entry.
+const MAX_LISTED_INSTANCES: u64 = 64;
+
 /// Modules nest at most this deep (a guard against pathological trees; cycles are caught first).
 const MAX_DEPTH: usize = 32;
 
@@ -581,7 +584,8 @@ fn instance_keys(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>) -> Vec<Strin
             .eval(&attr.value, span, "count")
             .map(|v| v.value.as_u64())
         {
-            Ok(Some(n)) => (0..n).map(|i| i.to_string()).collect(),
+            Ok(Some(n)) if n <= MAX_LISTED_INSTANCES => (0..n).map(|i| i.to_string()).collect(),
+            Ok(Some(n)) => vec![format!("0..{n}")],
             _ => unknown(),
         };
     }
