@@ -69,6 +69,15 @@ impl SourceFile {
         })
     }
 
+    /// The byte offset where the line `lines_before` lines above the one holding `offset` starts,
+    /// and that line's 0-based index.
+    pub fn line_start_before(&self, offset: usize, lines_before: usize) -> (usize, usize) {
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let first = line.saturating_sub(lines_before);
+        (starts[first], first)
+    }
+
     /// Line and column of a byte offset, clamped to the text and to a character boundary.
     pub fn position(&self, offset: usize) -> Position {
         let mut offset = offset.min(self.text.len());

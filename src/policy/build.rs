@@ -14,6 +14,9 @@ use crate::config::ConfigError;
 use crate::source::{SourceId, Span};
 use crate::suggest;
 
+/// Region groups may refer to groups this deep (each level is a recursion).
+const MAX_GROUP_DEPTH: usize = 64;
+
 /// Data classes are JR/T 0197-2020 levels.
 const CLASS_RANGE: std::ops::RangeInclusive<i64> = 1..=5;
 
@@ -343,6 +346,16 @@ impl PolicyBuilder {
                     stack.join(" → ")
                 ),
                 None,
+            );
+            return None;
+        }
+        if stack.len() >= MAX_GROUP_DEPTH {
+            self.error(
+                name_span,
+                format!(
+                    "region groups refer to each other more than {MAX_GROUP_DEPTH} levels deep"
+                ),
+                Some("flatten the groups: list the regions themselves".into()),
             );
             return None;
         }

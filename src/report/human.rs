@@ -4,14 +4,15 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use owo_colors::OwoColorize;
 
 use super::Summary;
 use crate::config::ConfigError;
 use crate::finding::{Finding, Label, Severity};
-use crate::source::{SourceId, SourceMap};
+use crate::source::{SourceFile, SourceId, SourceMap};
 
 /// Width the reports are wrapped at.
 const WIDTH: usize = 100;
@@ -26,7 +27,7 @@ struct View {
     severity: miette::Severity,
     help: Option<String>,
     url: Option<String>,
-    source: NamedSource<Arc<String>>,
+    source: Snippets,
     labels: Vec<LabeledSpan>,
     related: Vec<View>,
 }
@@ -85,9 +86,41 @@ impl Diagnostic for View {
     }
 }
 
-fn named(sources: &SourceMap, id: SourceId) -> NamedSource<Arc<String>> {
-    let file = sources.get(id);
-    NamedSource::new(&file.display, file.text.clone())
+/// A file for miette, read from the lines around each span only. miette's own `SourceCode` for
+/// text scans from the start of the file for every snippet: quadratic when a file has thousands
+/// of findings.
+struct Snippets(Arc<SourceFile>);
+
+impl SourceCode for Snippets {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = &self.0;
+        let offset = span.offset().min(file.text.len());
+        let (base, first_line) = file.line_start_before(offset, context_lines_before);
+        let local = SourceSpan::new((offset - base).into(), span.len());
+        let window = &file.text.as_bytes()[base..];
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let data: &'a [u8] = contents.data();
+        Ok(Box::new(MietteSpanContents::new_named(
+            file.display.clone(),
+            data,
+            SourceSpan::new(
+                (contents.span().offset() + base).into(),
+                contents.span().len(),
+            ),
+            contents.line() + first_line,
+            contents.column(),
+            contents.line_count() + first_line,
+        )))
+    }
+}
+
+fn named(sources: &SourceMap, id: SourceId) -> Snippets {
+    Snippets(sources.get(id).clone())
 }
 
 fn labeled(label: &Label, primary: bool) -> LabeledSpan {
