@@ -193,3 +193,25 @@ mod tests {
         assert_eq!(f.position(99).offset, 3);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Whatever the text (Chinese, CRLF, emoji) and offset, a position is on a character
+        /// boundary, its line counts the newlines before it, and its column the characters since.
+        #[test]
+        fn positions_agree_with_a_naive_count(text in "[a-z账本\r\n😀 =\"]{0,200}", at in 0usize..400) {
+            let file = SourceFile::new("f".into(), "f".into(), "f".into(), text.clone());
+            let p = file.position(at);
+            prop_assert!(p.offset <= text.len() && text.is_char_boundary(p.offset));
+            let before = &text[..p.offset];
+            prop_assert_eq!(p.line, before.matches('\n').count() + 1);
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            prop_assert_eq!(p.column, before[line_start..].chars().count() + 1);
+        }
+    }
+}
