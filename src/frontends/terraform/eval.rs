@@ -254,9 +254,9 @@ impl<'a> Scope<'a> {
             target.insert(name.clone(), value.value);
         }
         if for_nesting(expr) > MAX_FOR_NESTING {
-            return Err(format!(
-                "`for` expressions nest deeper than {MAX_FOR_NESTING} levels, too costly to evaluate statically"
-            ));
+            return Err(
+                "nested `for` expressions are too costly to evaluate statically (their sizes multiply)".into(),
+            );
         }
         // Most values are literals or a bare `var.x` / `local.x`: no evaluator needed.
         if let Some(value) = direct_value(expr, &var_obj, &local_obj) {
@@ -289,7 +289,7 @@ impl<'a> Scope<'a> {
 /// this, `for` expressions nested deeper than this, or a value heavier than this (string bytes
 /// plus elements) is unresolved instead. Real configurations stay far below.
 const MAX_LOCAL_DEPTH: usize = 256;
-const MAX_FOR_NESTING: usize = 3;
+const MAX_FOR_NESTING: usize = 1;
 const MAX_VALUE_WEIGHT: usize = 1_000_000;
 
 /// String bytes plus elements of a value, counted up to `MAX_VALUE_WEIGHT` (then it stops).
