@@ -14,6 +14,16 @@ fn yunlint(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The codes of a JSON document's findings, in order.
+fn codes(doc: &serde_json::Value) -> Vec<&str> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
@@ -250,12 +260,7 @@ fn baseline_hides_todays_findings_and_fails_only_on_new_ones() {
     );
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = codes(&doc);
     assert_eq!(codes, ["YL201"]);
     assert_eq!(doc["findings"][0]["file"], "payments/new.deploy.toml");
     assert_eq!(doc["summary"]["baselined"], 19);
@@ -297,12 +302,7 @@ fn an_expired_suppression_fails_the_build() {
     );
     assert_eq!(after.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
-    let codes: Vec<&str> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = codes(&doc);
     assert_eq!(codes, ["YL201", "YL902"]);
 }
 
