@@ -14,6 +14,10 @@ pub enum FileFormat {
     Terraform,
     /// `*.tfvars`
     TerraformVars,
+    /// `*.tf.json`: Terraform's JSON syntax
+    TerraformJson,
+    /// `*.tfvars.json`
+    TerraformVarsJson,
     /// `*.json`: read as a Terraform plan (`terraform show -json`) when its content is one
     Json,
     /// `*.yaml`, `*.yml`: read as Kubernetes manifests when they hold Kubernetes objects
@@ -31,10 +35,11 @@ pub fn classify(path: &Path) -> Option<FileFormat> {
         Some(FileFormat::Terraform)
     } else if name.ends_with(".tfvars") {
         Some(FileFormat::TerraformVars)
-    } else if name.ends_with(".json")
-        && !name.ends_with(".tf.json")
-        && !name.ends_with(".tfvars.json")
-    {
+    } else if name.ends_with(".tf.json") {
+        Some(FileFormat::TerraformJson)
+    } else if name.ends_with(".tfvars.json") {
+        Some(FileFormat::TerraformVarsJson)
+    } else if name.ends_with(".json") {
         Some(FileFormat::Json)
     } else if name.ends_with(".yaml") || name.ends_with(".yml") {
         Some(FileFormat::Yaml)
@@ -144,7 +149,7 @@ impl Walk<'_> {
         let dirs: std::collections::BTreeSet<PathBuf> = out
             .files
             .iter()
-            .filter(|f| f.format == FileFormat::Terraform)
+            .filter(|f| matches!(f.format, FileFormat::Terraform | FileFormat::TerraformJson))
             .filter_map(|f| f.path.parent().map(Path::to_path_buf))
             .collect();
         for dir in dirs {
@@ -163,12 +168,15 @@ impl Walk<'_> {
                 .build();
             for entry in walker.flatten() {
                 let path = entry.path();
-                if entry.file_type().is_some_and(|t| t.is_file())
-                    && path.extension().is_some_and(|e| e == "tf")
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                if let Some(format @ (FileFormat::Terraform | FileFormat::TerraformJson)) =
+                    classify(path)
                 {
                     out.files.push(DiscoveredFile {
                         path: path.to_path_buf(),
-                        format: FileFormat::Terraform,
+                        format,
                     });
                 }
             }

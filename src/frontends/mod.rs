@@ -80,10 +80,19 @@ pub fn parse(
     };
     match format {
         FileFormat::Descriptor => Parsed::Done(descriptor::parse(file, id)),
-        FileFormat::Terraform => terraform::parse(file, id, terraform::TfKind::Config)
-            .map_or_else(failed, Parsed::Terraform),
-        FileFormat::TerraformVars => terraform::parse(file, id, terraform::TfKind::Vars)
-            .map_or_else(failed, Parsed::Terraform),
+        FileFormat::Terraform
+        | FileFormat::TerraformVars
+        | FileFormat::TerraformJson
+        | FileFormat::TerraformVarsJson => {
+            use terraform::{Syntax, TfKind};
+            let (kind, syntax) = match format {
+                FileFormat::Terraform => (TfKind::Config, Syntax::Native),
+                FileFormat::TerraformVars => (TfKind::Vars, Syntax::Native),
+                FileFormat::TerraformJson => (TfKind::Config, Syntax::Json),
+                _ => (TfKind::Vars, Syntax::Json),
+            };
+            terraform::parse(file, id, kind, syntax).map_or_else(failed, Parsed::Terraform)
+        }
         FileFormat::TerraformModules => terraform::parse_modules_manifest(file, id)
             .map_or_else(failed, Parsed::TerraformModules),
         FileFormat::Json if plan_json::is_plan(&file.text) => {

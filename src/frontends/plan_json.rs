@@ -43,7 +43,7 @@ const TAG_ATTRIBUTES: [&str; 3] = ["tags", "labels", "tags_all"];
 type Reason = String;
 
 /// Strict JSON: `terraform show -json` never writes comments, trailing commas or JSON5 literals.
-fn strict() -> ParseOptions {
+pub(crate) fn strict() -> ParseOptions {
     ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -137,7 +137,7 @@ fn syntax_issue(id: SourceId, e: &ParseError, len: usize) -> ParseIssue {
 }
 
 /// rustc style: messages start in lowercase (`jsonc-parser` capitalises them).
-fn lowercase_first(text: &str) -> String {
+pub(crate) fn lowercase_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),

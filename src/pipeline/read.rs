@@ -75,7 +75,12 @@ fn load_and_parse(
         }
         Input::VarFile(path) => {
             let bytes = std::fs::read(&path);
-            (path, FileFormat::TerraformVars, bytes)
+            let format = if path.to_string_lossy().ends_with(".json") {
+                FileFormat::TerraformVarsJson
+            } else {
+                FileFormat::TerraformVars
+            };
+            (path, format, bytes)
         }
         Input::Stdin(path, format, text) => (path, format, Ok(text.into_bytes())),
     };

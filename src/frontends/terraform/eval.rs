@@ -11,6 +11,7 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression as EditExpr, TraversalOperator};
 use hcl_edit::visit::{Visit, visit_expr};
 
+use super::decl::Expr;
 use crate::model::Via;
 use crate::source::Span;
 
@@ -26,10 +27,9 @@ type MemberChain = Option<Vec<Via>>;
 /// Why a value is unknown.
 pub type Reason = String;
 
-/// A `locals` entry: its expression and the span of its value.
+/// A `locals` entry.
 pub struct LocalDef<'a> {
-    pub expr: &'a EditExpr,
-    pub span: Span,
+    pub expr: &'a Expr,
 }
 
 /// The names an expression can refer to in one module instance.
@@ -150,11 +150,7 @@ impl<'a> Scope<'a> {
         if !self.evaluating.borrow_mut().insert(name.to_owned()) {
             return Err(format!("`local.{name}` refers to itself"));
         }
-        let result = self.eval(
-            def.expr,
-            def.span,
-            format!("`local.{name}` is defined here"),
-        );
+        let result = self.eval_expr(def.expr, format!("`local.{name}` is defined here"));
         self.evaluating.borrow_mut().remove(name);
         self.cache
             .borrow_mut()
@@ -176,7 +172,8 @@ impl<'a> Scope<'a> {
 
     fn member_chain_uncached(&self, name: &str, member: &str) -> Option<Vec<Via>> {
         let def = self.locals.get(name)?;
-        let EditExpr::Object(object) = def.expr else {
+        let parsed = def.expr.parse().ok()?;
+        let EditExpr::Object(object) = &parsed else {
             return None;
         };
         let (_, value) = object.iter().find(|(key, _)| match key {
@@ -184,7 +181,7 @@ impl<'a> Scope<'a> {
             hcl_edit::expr::ObjectKey::Expression(EditExpr::String(s)) => s.as_str() == member,
             _ => false,
         })?;
-        let span = Span::new(def.span.source, value.expr().span()?);
+        let span = def.expr.inner_span(value.expr().span());
         self.eval(
             value.expr(),
             span,
@@ -192,6 +189,11 @@ impl<'a> Scope<'a> {
         )
         .ok()
         .map(|v| v.chain)
+    }
+
+    /// Evaluates an expression of a file; `note` describes its place in the chain.
+    pub fn eval_expr(&self, expr: &Expr, note: impl Into<String>) -> Result<Val, Reason> {
+        self.eval(&expr.parse()?, expr.span, note)
     }
 
     /// Evaluates `expr` (written at `span`); `note` describes that place in the chain.

@@ -1,20 +1,23 @@
-//! Terraform: `.tf` and `.tfvars` parsed with `hcl-edit` (spans kept), expressions evaluated with
-//! the `hcl` crate's evaluator, modules instantiated through their callers.
+//! Terraform: `.tf` and `.tfvars` parsed with `hcl-edit` (spans kept), `.tf.json` and
+//! `.tfvars.json` with `jsonc-parser`, each read into declarations; expressions evaluated with the
+//! `hcl` crate's evaluator, modules instantiated through their callers.
 //!
 //! Every directory of `.tf` files is a module. A module that another module of the tree calls with
 //! a local `source` is evaluated only through its callers; the others are root modules, evaluated
 //! with their `terraform.tfvars` and `*.auto.tfvars`.
 
+mod decl;
 mod eval;
+mod json;
 mod module;
+mod native;
 mod resolve;
 pub mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use hcl_edit::structure::Body;
-
+use self::decl::Decls;
 use self::module::ModuleDef;
 pub use self::resolve::RootValue;
 use self::resolve::{Resolver, cli_value, tfvars_values};
@@ -23,36 +26,52 @@ use crate::source::{SourceFile, SourceId, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TfKind {
-    /// `*.tf`
+    /// `*.tf`, `*.tf.json`
     Config,
-    /// `*.tfvars`
+    /// `*.tfvars`, `*.tfvars.json`
     Vars,
 }
 
-/// One parsed Terraform file.
+/// Terraform's two syntaxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Native,
+    Json,
+}
+
+/// One Terraform file, read into its declarations.
 pub struct TfFile {
     pub id: SourceId,
     pub path: PathBuf,
     pub kind: TfKind,
-    pub body: Body,
+    pub decls: Decls,
 }
 
-pub fn parse(file: &SourceFile, id: SourceId, kind: TfKind) -> Result<TfFile, ParseIssue> {
-    match hcl_edit::parser::parse_body(&file.text) {
-        Ok(body) => Ok(TfFile {
-            id,
-            path: file.path.clone(),
-            kind,
-            body,
-        }),
-        Err(e) => {
-            let offset = e.location().offset().min(file.text.len());
-            Err(ParseIssue::new(
-                Span::new(id, offset..offset),
-                e.message().to_owned(),
-            ))
-        }
-    }
+pub fn parse(
+    file: &SourceFile,
+    id: SourceId,
+    kind: TfKind,
+    syntax: Syntax,
+) -> Result<TfFile, ParseIssue> {
+    let decls = match syntax {
+        Syntax::Native => match hcl_edit::parser::parse_body(&file.text) {
+            Ok(body) => native::read(id, &file.text, &body, kind),
+            Err(e) => {
+                let offset = e.location().offset().min(file.text.len());
+                return Err(ParseIssue::new(
+                    Span::new(id, offset..offset),
+                    e.message().to_owned(),
+                ));
+            }
+        },
+        Syntax::Json => json::read(id, &file.text, kind)?,
+    };
+    Ok(TfFile {
+        id,
+        path: file.path.clone(),
+        kind,
+        decls,
+    })
 }
 
 /// `.terraform/modules/modules.json`: the module keys of one root and the directories
@@ -147,19 +166,20 @@ fn file_name(file: &TfFile) -> String {
 }
 
 pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
-    let mut by_dir: BTreeMap<PathBuf, Vec<(SourceId, &Body)>> = BTreeMap::new();
+    let mut by_dir: BTreeMap<PathBuf, Vec<&Decls>> = BTreeMap::new();
     let mut vars_by_dir: BTreeMap<PathBuf, Vec<&TfFile>> = BTreeMap::new();
+    let mut issues = Vec::new();
     for f in inputs.files {
         let dir = f.path.parent().map(PathBuf::from).unwrap_or_default();
+        issues.extend(f.decls.issues.iter().cloned());
         match f.kind {
-            TfKind::Config => by_dir.entry(dir).or_default().push((f.id, &f.body)),
+            TfKind::Config => by_dir.entry(dir).or_default().push(&f.decls),
             TfKind::Vars => vars_by_dir.entry(dir).or_default().push(f),
         }
     }
-    let mut issues = Vec::new();
     let modules: BTreeMap<PathBuf, ModuleDef<'_>> = by_dir
         .into_iter()
-        .map(|(dir, files)| (dir.clone(), ModuleDef::read(dir, &files, &mut issues)))
+        .map(|(dir, files)| (dir.clone(), ModuleDef::read(dir, &files)))
         .collect();
     let mut resolver = Resolver {
         modules,
@@ -178,23 +198,31 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             .collect(),
     };
     for root in resolver.roots() {
-        // Terraform's precedence, lowest first: terraform.tfvars, *.auto.tfvars in lexical order,
-        // then --var-file and --var in the order given.
+        // Terraform's precedence, lowest first: terraform.tfvars, terraform.tfvars.json,
+        // *.auto.tfvars and *.auto.tfvars.json in lexical order, then --var-file and --var in the
+        // order given.
         let mut local: Vec<&TfFile> = vars_by_dir.get(&root).cloned().unwrap_or_default();
         local.sort_by_key(|f| file_name(f));
-        let tfvars = local.iter().filter(|f| file_name(f) == "terraform.tfvars");
-        let auto = local
-            .iter()
-            .filter(|f| file_name(f).ends_with(".auto.tfvars"));
+        let loaded = |f: &&&TfFile| {
+            matches!(
+                file_name(f).as_str(),
+                "terraform.tfvars" | "terraform.tfvars.json"
+            )
+        };
+        let tfvars = local.iter().filter(loaded);
+        let auto = local.iter().filter(|f| {
+            let name = file_name(f);
+            name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
+        });
         let mut values: Vec<RootValue> = tfvars
             .chain(auto)
-            .flat_map(|f| tfvars_values(f.id, &f.body, &file_name(f)))
+            .flat_map(|f| tfvars_values(&f.decls.values, &file_name(f)))
             .collect();
         values.extend(
             inputs
                 .var_files
                 .iter()
-                .flat_map(|f| tfvars_values(f.id, &f.body, &file_name(f))),
+                .flat_map(|f| tfvars_values(&f.decls.values, &file_name(f))),
         );
         values.extend(
             inputs

@@ -5,11 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use hcl::Value;
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::Body;
 
+use super::decl::{Attrs, CallDecl, Expr, ResourceDecl};
 use super::eval::{Reason, Scope, Val, as_string};
-use super::module::{CallDecl, ModuleDef, ResourceDecl, providers_map, span_of};
+use super::module::ModuleDef;
 use super::table::{PlacingProvider, ProviderSpec, RESOURCES};
 use crate::frontends::{FileOutput, ParseIssue, Unverifiable};
 use crate::model::{Origin, Placement, Replica, Resolution, Resolved, Unresolved, Via};
@@ -189,7 +188,7 @@ impl<'a> Resolver<'a> {
         };
         for p in &module.providers {
             let spec = RESOURCES.providers.get(&p.ptype);
-            let region = provider_region(&instance.scope, p.body, p.source, &p.key, &p.ptype, spec);
+            let region = provider_region(&instance.scope, &p.attrs, &p.key, &p.ptype, spec);
             instance
                 .providers
                 .insert(p.key.clone(), ProviderCfg { region });
@@ -208,7 +207,7 @@ impl<'a> Resolver<'a> {
         &mut self,
         modules: &'m BTreeMap<PathBuf, ModuleDef<'a>>,
         parent: &Instance<'m, 'a>,
-        call: &CallDecl<'a>,
+        call: &CallDecl,
         stack: &mut Vec<PathBuf>,
     ) {
         let address = format!("{}module.{}", parent.prefix, call.name);
@@ -261,26 +260,23 @@ impl<'a> Resolver<'a> {
             return;
         }
         let mut given = BTreeMap::new();
-        for attr in call.body.attributes() {
-            let name = attr.key.as_str();
+        for (name, expr) in call.attrs.iter() {
             if CALL_META.contains(&name) {
                 continue;
             }
-            let value = parent.scope.eval(
-                &attr.value,
-                span_of(call.file, &attr.value),
-                format!("`{name}` passed to module `{}`", call.name),
-            );
+            let value = parent
+                .scope
+                .eval_expr(expr, format!("`{name}` passed to module `{}`", call.name));
             given.insert(name.to_owned(), value);
         }
         let vars = variables(child, given, "pass it in the module block");
-        let providers = match providers_map(call.file, call.body) {
+        let providers = match &call.providers {
             Some(map) => map
-                .into_iter()
+                .iter()
                 .map(|(child_key, parent_key, span)| {
                     let cfg = parent
                         .providers
-                        .get(&parent_key)
+                        .get(parent_key)
                         .cloned()
                         .unwrap_or(ProviderCfg {
                             region: Err(format!(
@@ -292,7 +288,7 @@ impl<'a> Resolver<'a> {
                             v.chain.insert(
                                 0,
                                 Via {
-                                    span,
+                                    span: *span,
                                     note: format!(
                                         "module `{}` gets provider `{parent_key}` as `{child_key}`",
                                         call.name
@@ -302,7 +298,7 @@ impl<'a> Resolver<'a> {
                             v
                         }),
                     };
-                    (child_key, cfg)
+                    (child_key.clone(), cfg)
                 })
                 .collect(),
             // Without `providers`, a module inherits the default (unaliased) configurations.
@@ -319,7 +315,7 @@ impl<'a> Resolver<'a> {
         stack.pop();
     }
 
-    fn placement(&self, instance: &Instance<'_, 'a>, r: &ResourceDecl<'a>) -> Option<Placement> {
+    fn placement(&self, instance: &Instance<'_, 'a>, r: &ResourceDecl) -> Option<Placement> {
         let PlacingProvider {
             ptype,
             spec,
@@ -341,13 +337,11 @@ impl<'a> Resolver<'a> {
             .unwrap_or_default()
             .iter()
             .chain(own_region_attrs)
-            .find_map(|path| attribute_path(r.body, path).map(|expr| (path, expr)));
+            .find_map(|path| r.attrs.get(path).map(|expr| (path, expr)));
         let region_val: Result<Val, Reason> = match resource_region {
-            Some((path, expr)) => instance.scope.eval(
-                expr,
-                span_of(r.source, expr),
-                format!("`{path}` set on the resource"),
-            ),
+            Some((path, expr)) => instance
+                .scope
+                .eval_expr(expr, format!("`{path}` set on the resource")),
             None => match instance.providers.get(&key) {
                 Some(cfg) => cfg.region.clone().map(|mut v| {
                     if let Some((_, span)) = &r.provider {
@@ -376,10 +370,10 @@ impl<'a> Resolver<'a> {
 
         let zones = spec_zones(&r.rtype)
             .iter()
-            .filter_map(|attr| r.body.get_attribute(attr))
-            .flat_map(|attr| {
-                let span = span_of(r.source, &attr.value);
-                let values = match instance.scope.eval(&attr.value, span, "zone") {
+            .filter_map(|attr| r.attrs.get(attr))
+            .flat_map(|expr| {
+                let span = expr.span;
+                let values = match instance.scope.eval_expr(expr, "zone") {
                     Ok(Val {
                         value: Value::Array(items),
                         ..
@@ -394,7 +388,11 @@ impl<'a> Resolver<'a> {
         let replicas = replicas(instance, r, &registry_id);
         let data_class = data_class(instance, r);
         let instances = instance_keys(instance, r);
-        let path = self.rel_paths.get(&r.source).cloned().unwrap_or_default();
+        let path = self
+            .rel_paths
+            .get(&r.span.source)
+            .cloned()
+            .unwrap_or_default();
         Some(Placement {
             address,
             path,
@@ -410,13 +408,13 @@ impl<'a> Resolver<'a> {
             required_regions: Vec::new(),
             cluster: None,
             origin: Origin::Terraform,
-            source: r.source,
+            source: r.span.source,
         })
     }
 }
 
 /// Cross-region copies named by the table's replica attributes.
-fn replicas(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>, registry_id: &str) -> Vec<Replica> {
+fn replicas(instance: &Instance<'_, '_>, r: &ResourceDecl, registry_id: &str) -> Vec<Replica> {
     {
         let Some(spec) = RESOURCES.resources.get(&r.rtype) else {
             return Vec::new();
@@ -425,10 +423,10 @@ fn replicas(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>, registry_id: &str
             .iter()
             .filter(|rep| rep.is_destination())
             .filter_map(|rep| {
-                let expr = attribute_path(r.body, &rep.region)?;
-                let span = span_of(r.source, expr);
+                let expr = r.attrs.get(&rep.region)?;
+                let span = expr.span;
                 let note = format!("`{}`: {} target", rep.region, rep.role());
-                let value = instance.scope.eval(expr, span, note).and_then(|v| {
+                let value = instance.scope.eval_expr(expr, note).and_then(|v| {
                     let text = string_of(&v)?;
                     let region = rep.region_in(&text).ok_or_else(|| match &rep.format {
                         Some(format) => format!("`{text}` ({format}) does not say its region"),
@@ -467,17 +465,6 @@ fn spec_zones(rtype: &str) -> &'static [String] {
         .unwrap_or_default()
 }
 
-/// `destination.location`: nested blocks, then the attribute.
-fn attribute_path<'b>(body: &'b Body, path: &'b str) -> Option<&'b Expression> {
-    let mut parts: Vec<&str> = path.split('.').collect();
-    let last = parts.pop()?;
-    let mut body = body;
-    for part in parts {
-        body = &body.get_blocks(part).next()?.body;
-    }
-    body.get_attribute(last).map(|a| &a.value)
-}
-
 /// The variables of a module instance: given values, else defaults, else unresolved.
 fn variables(
     module: &ModuleDef<'_>,
@@ -488,27 +475,24 @@ fn variables(
     module
         .variables
         .iter()
-        .map(|(name, decl)| {
-            let value = given.remove(name).unwrap_or_else(|| match decl.default {
-                Some((expr, span)) => match expr {
-                    Expression::Null(_) => Err(format!(
-                        "variable `{name}` defaults to null and no value is given ({how_to_set})"
-                    )),
-                    _ => empty.eval(expr, span, format!("default of `var.{name}`")),
-                },
+        .map(|(name, default)| {
+            let value = given.remove(*name).unwrap_or_else(|| match default {
+                Some(expr) if expr.is_null() => Err(format!(
+                    "variable `{name}` defaults to null and no value is given ({how_to_set})"
+                )),
+                Some(expr) => empty.eval_expr(expr, format!("default of `var.{name}`")),
                 None => Err(format!(
                     "variable `{name}` has no default and no value is given ({how_to_set})"
                 )),
             });
-            (name.clone(), value)
+            ((*name).to_owned(), value)
         })
         .collect()
 }
 
 fn provider_region(
     scope: &Scope<'_>,
-    body: &Body,
-    source: SourceId,
+    attrs_of_block: &Attrs,
     key: &str,
     ptype: &str,
     spec: Option<&ProviderSpec>,
@@ -516,17 +500,13 @@ fn provider_region(
     let attrs: Vec<&str> = spec
         .map(|s| s.provider_region.iter().map(String::as_str).collect())
         .unwrap_or_else(|| vec!["region"]);
-    match attrs.iter().find_map(|a| body.get_attribute(a)) {
-        Some(attr) => scope.eval(
-            &attr.value,
-            span_of(source, &attr.value),
-            format!("region of provider `{key}`"),
-        ),
+    match attrs.iter().find_map(|a| attrs_of_block.get(a)) {
+        Some(expr) => scope.eval_expr(expr, format!("region of provider `{key}`")),
         None => {
             let profile = spec
                 .into_iter()
                 .flat_map(|s| &s.profile_attrs)
-                .find(|a| body.has_attribute(a));
+                .find(|a| attrs_of_block.has(a));
             match profile {
                 Some(attr) => Err(format!(
                     "provider `{key}` takes its region from the profile named by `{attr}`, a file yunlint never reads"
@@ -575,13 +555,12 @@ fn resolution(
 }
 
 /// The keys of a `count` or `for_each` block (`*` when they cannot be known statically).
-fn instance_keys(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>) -> Vec<String> {
+fn instance_keys(instance: &Instance<'_, '_>, r: &ResourceDecl) -> Vec<String> {
     let unknown = || vec!["*".to_owned()];
-    if let Some(attr) = r.body.get_attribute("count") {
-        let span = span_of(r.source, &attr.value);
+    if let Some(expr) = r.attrs.get("count") {
         return match instance
             .scope
-            .eval(&attr.value, span, "count")
+            .eval_expr(expr, "count")
             .map(|v| v.value.as_u64())
         {
             Ok(Some(n)) if n <= MAX_LISTED_INSTANCES => (0..n).map(|i| i.to_string()).collect(),
@@ -589,13 +568,8 @@ fn instance_keys(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>) -> Vec<Strin
             _ => unknown(),
         };
     }
-    if let Some(attr) = r.body.get_attribute("for_each") {
-        let span = span_of(r.source, &attr.value);
-        return match instance
-            .scope
-            .eval(&attr.value, span, "for_each")
-            .map(|v| v.value)
-        {
+    if let Some(expr) = r.attrs.get("for_each") {
+        return match instance.scope.eval_expr(expr, "for_each").map(|v| v.value) {
             Ok(Value::Object(map)) => map.keys().cloned().collect(),
             Ok(Value::Array(items)) => items.iter().filter_map(as_string).collect(),
             _ => unknown(),
@@ -605,14 +579,11 @@ fn instance_keys(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>) -> Vec<Strin
 }
 
 /// The `data-class` tag or label of a resource, JR/T 0197-2020 level 1 to 5.
-fn data_class(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>) -> Option<Resolved<u8>> {
+fn data_class(instance: &Instance<'_, '_>, r: &ResourceDecl) -> Option<Resolved<u8>> {
     ["tags", "labels"].iter().find_map(|attr_name| {
-        let attr = r.body.get_attribute(attr_name)?;
-        let span = span_of(r.source, &attr.value);
-        let val = instance
-            .scope
-            .eval(&attr.value, span, "data class tag")
-            .ok()?;
+        let expr = r.attrs.get(attr_name)?;
+        let span = expr.span;
+        let val = instance.scope.eval_expr(expr, "data class tag").ok()?;
         let Value::Object(map) = &val.value else {
             return None;
         };
@@ -624,18 +595,14 @@ fn data_class(instance: &Instance<'_, '_>, r: &ResourceDecl<'_>) -> Option<Resol
     })
 }
 
-/// Values for a root module from tfvars bodies (each attribute `name = value`).
-pub fn tfvars_values(source: SourceId, body: &Body, file_name: &str) -> Vec<RootValue> {
+/// Values for a root module from a tfvars file's `name = value` lines.
+pub fn tfvars_values(values: &[(String, Expr)], file_name: &str) -> Vec<RootValue> {
     let empty = Scope::new(BTreeMap::new(), BTreeMap::new(), String::new());
-    body.attributes()
-        .map(|attr| {
-            let name = attr.key.as_str().to_owned();
-            let value = empty.eval(
-                &attr.value,
-                span_of(source, &attr.value),
-                format!("`{name}` set in {file_name}"),
-            );
-            RootValue { name, value }
+    values
+        .iter()
+        .map(|(name, expr)| RootValue {
+            name: name.clone(),
+            value: empty.eval_expr(expr, format!("`{name}` set in {file_name}")),
         })
         .collect()
 }

@@ -1,7 +1,7 @@
 //! The embedded table that says, per Terraform provider and resource type, where the region, the
 //! zones and any cross-region copies are written. Data, not code: `resources.toml`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -101,6 +101,23 @@ pub struct PlacingProvider<'t> {
 
 pub static RESOURCES: LazyLock<Table> =
     LazyLock::new(|| toml::from_str(TABLE).expect("the embedded resource table is valid (tested)"));
+
+/// Every resource attribute path the table names: region, zone and replica attributes. The
+/// Terraform reader keeps only these (and the meta-arguments) of a resource.
+pub static ATTRIBUTE_PATHS: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
+    let providers = RESOURCES
+        .providers
+        .values()
+        .flat_map(|p| &p.resource_region);
+    let resources = RESOURCES.resources.values().flat_map(|r| {
+        r.zones.iter().chain(&r.region_attrs).chain(
+            r.replicas
+                .iter()
+                .flat_map(|rep| std::iter::once(&rep.region).chain(&rep.zones)),
+        )
+    });
+    providers.chain(resources).cloned().collect()
+});
 
 impl Table {
     /// The Terraform provider of a resource type: the longest provider name that prefixes it.

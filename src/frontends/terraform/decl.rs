@@ -1,0 +1,149 @@
+//! What the Terraform pass keeps of one file: its declarations, each expression kept as HCL text and
+//! parsed again only when it is evaluated. The syntax trees of a large monorepo take about 35 bytes
+//! of memory per byte of source, so they are dropped as soon as a file's declarations are read.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use hcl_edit::expr::Expression as EditExpr;
+
+use crate::frontends::ParseIssue;
+use crate::source::{SourceId, Span};
+
+/// One expression of a file.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// Where it is written: what diagnostics point at.
+    pub span: Span,
+    /// HCL text that holds it at `range`: the file itself, or HCL written from a JSON value.
+    text: Arc<String>,
+    range: Range<usize>,
+    /// Whether offsets in `text` are offsets in the file, so spans inside the expression are exact.
+    exact: bool,
+}
+
+impl Expr {
+    /// An expression of a native-syntax file, at `range` of its text.
+    pub fn native(source: SourceId, text: &Arc<String>, range: Range<usize>) -> Self {
+        Expr {
+            span: Span::new(source, range.clone()),
+            text: Arc::clone(text),
+            range,
+            exact: true,
+        }
+    }
+
+    /// HCL written for a value at `span` of a file in another syntax (Terraform's JSON).
+    pub fn translated(span: Span, hcl: String) -> Self {
+        Expr {
+            span,
+            range: 0..hcl.len(),
+            text: Arc::new(hcl),
+            exact: false,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text[self.range.clone()]
+    }
+
+    /// The syntax tree, built again from the text. The text parsed once already as part of its
+    /// file, so a failure here is a bug, reported as a reason rather than a crash.
+    pub fn parse(&self) -> Result<EditExpr, String> {
+        hcl_edit::parser::parse_expr(self.text())
+            .map_err(|e| format!("the expression cannot be read again ({})", e.message()))
+    }
+
+    /// The span of a part of the parsed expression (`range` relative to its text).
+    pub fn inner_span(&self, range: Option<Range<usize>>) -> Span {
+        match range {
+            Some(r) if self.exact => Span::new(
+                self.span.source,
+                self.range.start + r.start..self.range.start + r.end,
+            ),
+            _ => self.span,
+        }
+    }
+
+    /// Whether the expression is the literal `null`.
+    pub fn is_null(&self) -> bool {
+        self.text().trim() == "null"
+    }
+}
+
+/// A `variable` block.
+pub struct VarDecl {
+    pub name: String,
+    pub default: Option<Expr>,
+}
+
+/// A `provider` block.
+pub struct ProviderDecl {
+    /// `alicloud` or `alicloud.dr`.
+    pub key: String,
+    pub ptype: String,
+    pub attrs: Attrs,
+}
+
+/// A `resource` block.
+pub struct ResourceDecl {
+    pub rtype: String,
+    pub name: String,
+    /// The block header (`resource "type" "name"`), or the name's key in JSON.
+    pub span: Span,
+    /// The whole block.
+    pub block: Span,
+    /// The `provider = x.alias` meta-argument: the configuration key and its span.
+    pub provider: Option<(String, Span)>,
+    /// The attributes the resolver may read, nested blocks' as `block.attribute`.
+    pub attrs: Attrs,
+}
+
+/// A `module` block.
+pub struct CallDecl {
+    pub name: String,
+    pub source: Option<(String, Span)>,
+    /// `providers = { child = parent }` as (child key, parent key, span), when present.
+    pub providers: Option<Vec<(String, String, Span)>>,
+    /// Every attribute, meta-arguments included.
+    pub attrs: Attrs,
+}
+
+/// Attributes by name, in the order written.
+#[derive(Default)]
+pub struct Attrs(pub Vec<(String, Expr)>);
+
+impl Attrs {
+    pub fn get(&self, name: &str) -> Option<&Expr> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, e)| e)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Expr)> {
+        self.0.iter().map(|(n, e)| (n.as_str(), e))
+    }
+}
+
+/// Everything one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file declares.
+#[derive(Default)]
+pub struct Decls {
+    pub variables: Vec<VarDecl>,
+    pub locals: Vec<(String, Expr)>,
+    pub providers: Vec<ProviderDecl>,
+    pub resources: Vec<ResourceDecl>,
+    pub calls: Vec<CallDecl>,
+    /// A `.tfvars` file's `name = value` lines.
+    pub values: Vec<(String, Expr)>,
+    /// Problems found while reading the declarations (a module `source` that is not a literal).
+    pub issues: Vec<ParseIssue>,
+}
+
+/// Resource attributes worth keeping: meta-arguments, tags, and every attribute path the resource
+/// table names (regions, zones, replica destinations). Any other attribute is never read.
+pub fn is_resource_attr_read(path: &str) -> bool {
+    matches!(path, "count" | "for_each" | "tags" | "labels")
+        || super::table::ATTRIBUTE_PATHS.contains(path)
+}

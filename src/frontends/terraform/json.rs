@@ -1,0 +1,399 @@
+//! Terraform's JSON syntax (`.tf.json`, `.tfvars.json`) read into the same declarations as the
+//! native syntax. Each value is written out as the HCL expression Terraform reads it as: strings are
+//! templates (`"${var.region}"`), except in variable defaults and tfvars files, where they are
+//! literal; numbers, booleans, null, arrays and objects are themselves. Diagnostics point at the JSON
+//! values. Properties named `//` are comments, as in Terraform.
+
+use jsonc_parser::ast::{Object, ObjectProp, Value};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::errors::ParseErrorKind;
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy};
+
+use super::TfKind;
+use super::decl::{
+    Attrs, CallDecl, Decls, Expr, ProviderDecl, ResourceDecl, VarDecl, is_resource_attr_read,
+};
+use crate::frontends::ParseIssue;
+use crate::frontends::plan_json::{lowercase_first, strict};
+use crate::source::{SourceId, Span};
+
+/// Nested blocks are read this deep for attribute paths, as in the native syntax.
+const MAX_PATH_DEPTH: usize = 4;
+
+/// How a JSON string is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Strings {
+    /// A template: `${...}` interpolates.
+    Template,
+    /// A literal: `${` is just text.
+    Literal,
+}
+
+pub fn read(id: SourceId, text: &str, kind: TfKind) -> Result<Decls, ParseIssue> {
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Off,
+        tokens: false,
+    };
+    let root = jsonc_parser::parse_to_ast(text, &collect, &strict()).map_err(|e| {
+        let range = e.range();
+        let span = Span::new(id, range.start.min(text.len())..range.end.min(text.len()));
+        match e.kind() {
+            ParseErrorKind::NestingDepthExceeded => {
+                ParseIssue::new(span, "the JSON nests deeper than 512 levels")
+            }
+            kind => ParseIssue::new(span, lowercase_first(&kind.to_string())),
+        }
+    })?;
+    let Some(Value::Object(root)) = root.value else {
+        let range = root.value.as_ref().map_or(0..0, |v| v.start()..v.end());
+        return Err(ParseIssue::new(
+            Span::new(id, range),
+            "a Terraform JSON file holds one JSON object",
+        ));
+    };
+    let reader = Reader { id };
+    let mut decls = Decls::default();
+    match kind {
+        TfKind::Vars => {
+            decls.values = properties(&root)
+                .map(|p| {
+                    let name = p.name.as_str().to_owned();
+                    (name, reader.expr(&p.value, Strings::Literal))
+                })
+                .collect();
+        }
+        TfKind::Config => {
+            for prop in properties(&root) {
+                reader.top_level(prop, &mut decls);
+            }
+        }
+    }
+    Ok(decls)
+}
+
+/// The properties of an object, without `//` comments.
+fn properties<'o, 'a>(object: &'o Object<'a>) -> impl Iterator<Item = &'o ObjectProp<'a>> {
+    object.properties.iter().filter(|p| p.name.as_str() != "//")
+}
+
+/// The bodies of a block: an object, or an array of objects for several blocks.
+fn bodies<'v, 'a>(value: &'v Value<'a>) -> Vec<&'v Object<'a>> {
+    match value {
+        Value::Object(o) => vec![o],
+        Value::Array(items) => items
+            .elements
+            .iter()
+            .filter_map(|v| match v {
+                Value::Object(o) => Some(o),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `alicloud.dr` from `"alicloud.dr"` or the older `"${alicloud.dr}"`.
+fn reference_key(value: &Value) -> Option<String> {
+    let Value::StringLit(s) = value else {
+        return None;
+    };
+    let text = s.value.trim();
+    let text = text
+        .strip_prefix("${")
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or(text)
+        .trim();
+    let valid = !text.is_empty()
+        && text.split('.').all(|part| {
+            part.chars().next().is_some_and(char::is_alphabetic)
+                && part
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        });
+    valid.then(|| text.to_owned())
+}
+
+/// Writes a JSON value as an HCL expression.
+fn write_hcl(value: &Value, strings: Strings, out: &mut String) {
+    match value {
+        Value::StringLit(s) => write_string(&s.value, strings, out),
+        Value::NumberLit(n) => out.push_str(n.value),
+        Value::BooleanLit(b) => out.push_str(if b.value { "true" } else { "false" }),
+        Value::NullKeyword(_) => out.push_str("null"),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.elements.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_hcl(item, strings, out);
+            }
+            out.push(']');
+        }
+        Value::Object(object) => {
+            out.push('{');
+            for (i, prop) in object.properties.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_string(prop.name.as_str(), strings, out);
+                out.push_str(" = ");
+                write_hcl(&prop.value, strings, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// An HCL quoted string; a literal one has its `${` and `%{` escaped.
+fn write_string(text: &str, strings: Strings, out: &mut String) {
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if strings == Strings::Literal && chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+struct Reader {
+    id: SourceId,
+}
+
+impl Reader {
+    fn span(&self, node: &impl Ranged) -> Span {
+        Span::new(self.id, node.start()..node.end())
+    }
+
+    fn expr(&self, value: &Value, strings: Strings) -> Expr {
+        let mut hcl = String::new();
+        write_hcl(value, strings, &mut hcl);
+        Expr::translated(self.span(value), hcl)
+    }
+
+    fn attrs(&self, body: &Object) -> Attrs {
+        Attrs(
+            properties(body)
+                .map(|p| {
+                    let name = p.name.as_str().to_owned();
+                    (name, self.expr(&p.value, Strings::Template))
+                })
+                .collect(),
+        )
+    }
+
+    /// The resource attributes the resolver reads, nested blocks' (the first of each type) as
+    /// `block.attribute`. An object value may be an attribute (`tags`) or a block: both are kept.
+    fn flatten(&self, body: &Object, prefix: &str, depth: usize, out: &mut Vec<(String, Expr)>) {
+        for prop in properties(body) {
+            let path = format!("{prefix}{}", prop.name.as_str());
+            if is_resource_attr_read(&path) {
+                out.push((path.clone(), self.expr(&prop.value, Strings::Template)));
+            }
+            if depth < MAX_PATH_DEPTH
+                && let Some(nested) = bodies(&prop.value).first()
+            {
+                self.flatten(nested, &format!("{path}."), depth + 1, out);
+            }
+        }
+    }
+
+    fn not_an_object(&self, what: &str, value: &Value) -> ParseIssue {
+        ParseIssue::new(
+            self.span(value),
+            format!("{what} must be a JSON object in Terraform's JSON syntax"),
+        )
+    }
+
+    /// The labelled entries of a block type: `{"label": value}`.
+    fn labelled<'o, 'a>(
+        &self,
+        what: &str,
+        value: &'o Value<'a>,
+        decls: &mut Decls,
+    ) -> Vec<&'o ObjectProp<'a>> {
+        match value {
+            Value::Object(o) => properties(o).collect(),
+            other => {
+                decls.issues.push(self.not_an_object(what, other));
+                Vec::new()
+            }
+        }
+    }
+
+    fn top_level(&self, prop: &ObjectProp, decls: &mut Decls) {
+        let block_type = prop.name.as_str();
+        match block_type {
+            "variable" => {
+                for var in self.labelled("`variable`", &prop.value, decls) {
+                    let default = bodies(&var.value)
+                        .first()
+                        .and_then(|body| body.get("default"))
+                        .map(|d| self.expr(&d.value, Strings::Literal));
+                    decls.variables.push(VarDecl {
+                        name: var.name.as_str().to_owned(),
+                        default,
+                    });
+                }
+            }
+            "locals" => {
+                for body in bodies(&prop.value) {
+                    decls.locals.extend(properties(body).map(|p| {
+                        let name = p.name.as_str().to_owned();
+                        (name, self.expr(&p.value, Strings::Template))
+                    }));
+                }
+            }
+            "provider" => {
+                for provider in self.labelled("`provider`", &prop.value, decls) {
+                    let ptype = provider.name.as_str();
+                    for body in bodies(&provider.value) {
+                        let alias = body.get_string("alias").map(|a| a.value.to_string());
+                        decls.providers.push(ProviderDecl {
+                            key: match alias {
+                                Some(alias) => format!("{ptype}.{alias}"),
+                                None => ptype.to_owned(),
+                            },
+                            ptype: ptype.to_owned(),
+                            attrs: self.attrs(body),
+                        });
+                    }
+                }
+            }
+            "resource" => {
+                for rtype in self.labelled("`resource`", &prop.value, decls) {
+                    let what = format!("`resource.{}`", rtype.name.as_str());
+                    for resource in self.labelled(&what, &rtype.value, decls) {
+                        for body in bodies(&resource.value) {
+                            self.resource(rtype.name.as_str(), resource, body, decls);
+                        }
+                    }
+                }
+            }
+            "module" => {
+                for call in self.labelled("`module`", &prop.value, decls) {
+                    for body in bodies(&call.value) {
+                        self.call(call, body, decls);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn resource(&self, rtype: &str, resource: &ObjectProp, body: &Object, decls: &mut Decls) {
+        let mut attrs = Vec::new();
+        self.flatten(body, "", 0, &mut attrs);
+        decls.resources.push(ResourceDecl {
+            rtype: rtype.to_owned(),
+            name: resource.name.as_str().to_owned(),
+            span: self.span(&resource.name),
+            block: self.span(resource),
+            provider: body
+                .get("provider")
+                .and_then(|p| reference_key(&p.value).map(|key| (key, self.span(&p.value)))),
+            attrs: Attrs(attrs),
+        });
+    }
+
+    fn call(&self, call: &ObjectProp, body: &Object, decls: &mut Decls) {
+        let name = call.name.as_str();
+        let source = body.get("source").and_then(|s| match &s.value {
+            Value::StringLit(lit) => Some((lit.value.to_string(), self.span(&s.value))),
+            other => {
+                decls.issues.push(
+                    ParseIssue::new(
+                        self.span(other),
+                        format!("module `{name}` has a `source` that is not a string"),
+                    )
+                    .with_help("Terraform requires a literal module source"),
+                );
+                None
+            }
+        });
+        let providers = body.get("providers").map(|p| match &p.value {
+            Value::Object(map) => properties(map)
+                .filter_map(|entry| {
+                    let parent = reference_key(&entry.value)?;
+                    let child = entry.name.as_str().to_owned();
+                    Some((child, parent, self.span(&entry.value)))
+                })
+                .collect(),
+            _ => Vec::new(),
+        });
+        decls.calls.push(CallDecl {
+            name: name.to_owned(),
+            source,
+            providers,
+            attrs: self.attrs(body),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hcl(json: &str, strings: Strings) -> String {
+        let parsed = jsonc_parser::parse_to_ast(json, &CollectOptions::default(), &strict())
+            .unwrap()
+            .value
+            .unwrap();
+        let mut out = String::new();
+        write_hcl(&parsed, strings, &mut out);
+        out
+    }
+
+    #[test]
+    fn values_become_the_hcl_terraform_reads() {
+        assert_eq!(
+            hcl(r#""${var.region}""#, Strings::Template),
+            r#""${var.region}""#
+        );
+        assert_eq!(
+            hcl(r#""${var.region}""#, Strings::Literal),
+            r#""$${var.region}""#
+        );
+        assert_eq!(
+            hcl(
+                r#"{"a": [1, true, null], "b\"c": "x\ny\\"}"#,
+                Strings::Template
+            ),
+            r#"{"a" = [1, true, null], "b\"c" = "x\ny\\"}"#
+        );
+        assert_eq!(
+            hcl(r#""tab\there \u0001""#, Strings::Template),
+            r#""tab\there \u0001""#
+        );
+    }
+
+    #[test]
+    fn provider_references_in_both_spellings() {
+        fn value(s: &str) -> Value<'_> {
+            jsonc_parser::parse_to_ast(s, &CollectOptions::default(), &strict())
+                .unwrap()
+                .value
+                .unwrap()
+        }
+        assert_eq!(
+            reference_key(&value(r#""alicloud.dr""#)).as_deref(),
+            Some("alicloud.dr")
+        );
+        assert_eq!(
+            reference_key(&value(r#""${alicloud.dr}""#)).as_deref(),
+            Some("alicloud.dr")
+        );
+        assert_eq!(reference_key(&value(r#""not a ref""#)), None);
+    }
+}
