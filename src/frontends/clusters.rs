@@ -154,7 +154,7 @@ pub fn place(
             } else {
                 WorkloadKind::Kubernetes
             };
-            out.placements.push(Placement {
+            out.placements.push(Box::new(Placement {
                 address,
                 path: file.rel.clone(),
                 name_span: m.name_span,
@@ -170,7 +170,7 @@ pub fn place(
                 cluster: Some(cluster.name.clone()),
                 origin: Origin::Kubernetes,
                 source: file.id,
-            });
+            }));
         }
     }
     out

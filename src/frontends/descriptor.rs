@@ -221,7 +221,7 @@ impl Reader<'_> {
                 &default_class,
                 default_kind.flatten(),
             ) {
-                placements.push(p);
+                placements.push(Box::new(p));
             }
         }
         FileOutput {

@@ -45,7 +45,8 @@ pub struct Unverifiable {
 /// What one file (or one pass over several) yields.
 #[derive(Debug, Default)]
 pub struct FileOutput {
-    pub placements: Vec<Placement>,
+    /// Boxed: a large repository has tens of thousands, moved from pass to pass.
+    pub placements: Vec<Box<Placement>>,
     pub issues: Vec<ParseIssue>,
     pub unverifiable: Vec<Unverifiable>,
 }

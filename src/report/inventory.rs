@@ -66,7 +66,7 @@ fn chain(sources: &SourceMap, value: &Resolved<String>, what: &str) -> Vec<Strin
         .collect()
 }
 
-pub fn render_json(sources: &SourceMap, placements: &[Placement], policy: &Policy) -> String {
+pub fn render_json(sources: &SourceMap, placements: &[Box<Placement>], policy: &Policy) -> String {
     let doc = Document {
         version: DOCUMENT_VERSION,
         placements: placements
@@ -108,7 +108,7 @@ pub fn render_json(sources: &SourceMap, placements: &[Placement], policy: &Polic
 }
 
 /// An aligned text table, one row per placement and one per replica.
-pub fn render_table(placements: &[Placement], policy: &Policy) -> String {
+pub fn render_table(placements: &[Box<Placement>], policy: &Policy) -> String {
     let mut rows: Vec<[String; 6]> = vec![[
         "ADDRESS".into(),
         "KIND".into(),
@@ -183,7 +183,11 @@ struct Row<'a> {
 /// The role of a placement's own row.
 const PRIMARY: &str = "primary";
 
-fn rows<'a>(sources: &'a SourceMap, placements: &'a [Placement], policy: &Policy) -> Vec<Row<'a>> {
+fn rows<'a>(
+    sources: &'a SourceMap,
+    placements: &'a [Box<Placement>],
+    policy: &Policy,
+) -> Vec<Row<'a>> {
     let mut rows = Vec::new();
     let at = |span: crate::source::Span| {
         let file = sources.get(span.source);
@@ -235,7 +239,7 @@ fn rows<'a>(sources: &'a SourceMap, placements: &'a [Placement], policy: &Policy
 /// CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break), one
 /// row per placement and one per replica, with a header. Unknown values are empty fields; lists are
 /// joined with `,` (zones, instances) or `; ` (the region's chain).
-pub fn render_csv(sources: &SourceMap, placements: &[Placement], policy: &Policy) -> String {
+pub fn render_csv(sources: &SourceMap, placements: &[Box<Placement>], policy: &Policy) -> String {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -305,7 +309,11 @@ fn code_cell(text: &str) -> String {
 
 /// A GitHub-flavoured Markdown table, one row per placement and one per replica (`↳ role`), for a
 /// pull request, a wiki page or `$GITHUB_STEP_SUMMARY`.
-pub fn render_markdown(sources: &SourceMap, placements: &[Placement], policy: &Policy) -> String {
+pub fn render_markdown(
+    sources: &SourceMap,
+    placements: &[Box<Placement>],
+    policy: &Policy,
+) -> String {
     let mut out = String::from(
         "| Address | Kind | Provider | Region | Zones | Data class | Declared at |\n\
          |---|---|---|---|---|---|---|\n",

@@ -338,7 +338,11 @@ pub fn matching(selector: &str) -> Vec<&'static str> {
 }
 
 /// Runs the selected rules over every placement and its replicas, in parallel; the result is sorted.
-pub fn check(placements: &[Placement], policy: &Policy, selection: &Selection) -> Vec<Finding> {
+pub fn check(
+    placements: &[Box<Placement>],
+    policy: &Policy,
+    selection: &Selection,
+) -> Vec<Finding> {
     let mut findings: Vec<Finding> = placements
         .par_iter()
         .flat_map_iter(|placement| {

@@ -97,13 +97,16 @@ impl Suppression {
 pub fn apply(
     findings: Vec<Finding>,
     suppressions: &[Suppression],
-    placements: &[Placement],
+    placements: &[Box<Placement>],
     sources: &SourceMap,
     today: Date,
     selection: &Selection,
 ) -> Outcome {
     let blocks = Blocks {
-        by_address: placements.iter().map(|p| (p.address.as_str(), p)).collect(),
+        by_address: placements
+            .iter()
+            .map(|p| (p.address.as_str(), &**p))
+            .collect(),
     };
     let expired = |s: &Suppression| s.until.is_some_and(|(until, _)| until < today);
     let mut used = vec![false; suppressions.len()];

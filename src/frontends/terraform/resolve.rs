@@ -195,7 +195,7 @@ impl<'a> Resolver<'a> {
         }
         for r in &module.resources {
             if let Some(placement) = self.placement(&instance, r) {
-                self.out.placements.push(placement);
+                self.out.placements.push(Box::new(placement));
             }
         }
         for call in &module.calls {
