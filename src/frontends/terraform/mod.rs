@@ -17,10 +17,12 @@ pub mod table;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use self::decl::Decls;
 use self::module::ModuleDef;
 pub use self::resolve::RootValue;
-use self::resolve::{Resolver, cli_value, tfvars_values};
+use self::resolve::{Resolver, RootOutput, cli_value, tfvars_values};
 use super::{FileOutput, ParseIssue};
 use crate::source::{SourceFile, SourceId, Span};
 
@@ -181,27 +183,22 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         .into_iter()
         .map(|(dir, files)| (dir.clone(), ModuleDef::read(dir, &files)))
         .collect();
-    let mut resolver = Resolver {
+    let resolver = Resolver {
         modules,
         known_providers: inputs.known_providers,
         rel_paths: inputs.rel_paths,
         project_root: inputs.project_root,
-        out: FileOutput {
-            issues,
-            ..FileOutput::default()
-        },
-        visited: BTreeSet::new(),
         downloaded: inputs
             .downloaded
             .into_iter()
             .map(|m| (m.root, m.dirs))
             .collect(),
     };
-    for root in resolver.roots() {
+    let root_values = |root: &PathBuf| -> Vec<RootValue> {
         // Terraform's precedence, lowest first: terraform.tfvars, terraform.tfvars.json,
         // *.auto.tfvars and *.auto.tfvars.json in lexical order, then --var-file and --var in the
         // order given.
-        let mut local: Vec<&TfFile> = vars_by_dir.get(&root).cloned().unwrap_or_default();
+        let mut local: Vec<&TfFile> = vars_by_dir.get(root).cloned().unwrap_or_default();
         local.sort_by_key(|f| file_name(f));
         let loaded = |f: &&&TfFile| {
             matches!(
@@ -230,10 +227,32 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
                 .iter()
                 .map(|(name, value, span)| cli_value(name, value, *span)),
         );
-        resolver.run_root(&root, values);
+        values
+    };
+    // Roots are independent: run in parallel, merged in their (sorted) order.
+    let runs: Vec<RootOutput> = resolver
+        .roots()
+        .par_iter()
+        .map(|root| resolver.run_root(root, root_values(root)))
+        .collect();
+    let mut out = FileOutput {
+        issues,
+        ..FileOutput::default()
+    };
+    let mut visited = BTreeSet::new();
+    for run in runs {
+        merge(&mut out, &mut visited, run);
     }
-    while let Some(dir) = resolver.unvisited().into_iter().next() {
-        resolver.run_root(&dir, Vec::new());
+    while let Some(dir) = resolver.unvisited(&visited).into_iter().next() {
+        let run = resolver.run_root(&dir, Vec::new());
+        merge(&mut out, &mut visited, run);
     }
-    resolver.out
+    out
+}
+
+fn merge(out: &mut FileOutput, visited: &mut BTreeSet<PathBuf>, run: RootOutput) {
+    out.placements.extend(run.output.placements);
+    out.issues.extend(run.output.issues);
+    out.unverifiable.extend(run.output.unverifiable);
+    visited.extend(run.visited);
 }

@@ -51,9 +51,6 @@ pub struct Resolver<'a> {
     /// Path of each file relative to the project root.
     pub rel_paths: BTreeMap<SourceId, String>,
     pub project_root: PathBuf,
-    pub out: FileOutput,
-    /// Module directories instantiated so far.
-    pub visited: BTreeSet<PathBuf>,
     /// Per root directory, the module keys `terraform init` downloaded and where to.
     pub downloaded: BTreeMap<PathBuf, BTreeMap<String, PathBuf>>,
 }
@@ -113,10 +110,10 @@ fn string_of(val: &Val) -> Result<String, Reason> {
 impl<'a> Resolver<'a> {
     /// Modules no root reached (they only call each other in a cycle): evaluated on their own, so
     /// that the cycle is reported rather than silently skipped.
-    pub fn unvisited(&self) -> Vec<PathBuf> {
+    pub fn unvisited(&self, visited: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
         self.modules
             .keys()
-            .filter(|d| !self.visited.contains(*d) && !is_downloaded(d))
+            .filter(|d| !visited.contains(*d) && !is_downloaded(d))
             .cloned()
             .collect()
     }
@@ -140,9 +137,15 @@ impl<'a> Resolver<'a> {
             .collect()
     }
 
-    pub fn run_root(&mut self, dir: &Path, values: Vec<RootValue>) {
+    /// Instantiates one root module and every module it calls: what they yield, and the module
+    /// directories visited. Roots are independent, so they run in parallel.
+    pub fn run_root(&self, dir: &Path, values: Vec<RootValue>) -> RootOutput {
+        let mut run = RootRun {
+            resolver: self,
+            out: RootOutput::default(),
+        };
         let Some(module) = self.modules.get(dir) else {
-            return;
+            return run.out;
         };
         let mut given: BTreeMap<String, Result<Val, Reason>> = BTreeMap::new();
         for v in values {
@@ -161,24 +164,35 @@ impl<'a> Resolver<'a> {
         } else {
             format!("{root}:")
         };
-        // The walk borrows the module table while writing findings into `out`.
-        let modules = std::mem::take(&mut self.modules);
-        if let Some(module) = modules.get(dir) {
-            self.instantiate(&modules, module, prefix, vars, BTreeMap::new(), &mut stack);
-        }
-        self.modules = modules;
+        run.instantiate(module, prefix, vars, BTreeMap::new(), &mut stack);
+        run.out
     }
+}
 
-    fn instantiate<'m>(
+/// What one root yields.
+#[derive(Default)]
+pub struct RootOutput {
+    pub output: FileOutput,
+    /// Module directories instantiated.
+    pub visited: BTreeSet<PathBuf>,
+}
+
+/// The walk of one root's module tree.
+struct RootRun<'r, 'a> {
+    resolver: &'r Resolver<'a>,
+    out: RootOutput,
+}
+
+impl<'r, 'a> RootRun<'r, 'a> {
+    fn instantiate(
         &mut self,
-        modules: &'m BTreeMap<PathBuf, ModuleDef<'a>>,
-        module: &'m ModuleDef<'a>,
+        module: &'r ModuleDef<'a>,
         prefix: String,
         vars: BTreeMap<String, Result<Val, Reason>>,
         inherited: BTreeMap<String, ProviderCfg>,
         stack: &mut Vec<PathBuf>,
     ) {
-        self.visited.insert(module.dir.clone());
+        self.out.visited.insert(module.dir.clone());
         let scope = Scope::new(vars, module.local_defs(), module.dir.display().to_string());
         let mut instance = Instance {
             module,
@@ -195,21 +209,15 @@ impl<'a> Resolver<'a> {
         }
         for r in &module.resources {
             if let Some(placement) = self.placement(&instance, r) {
-                self.out.placements.push(Box::new(placement));
+                self.out.output.placements.push(Box::new(placement));
             }
         }
         for call in &module.calls {
-            self.call(modules, &instance, call, stack);
+            self.call(&instance, call, stack);
         }
     }
 
-    fn call<'m>(
-        &mut self,
-        modules: &'m BTreeMap<PathBuf, ModuleDef<'a>>,
-        parent: &Instance<'m, 'a>,
-        call: &CallDecl,
-        stack: &mut Vec<PathBuf>,
-    ) {
+    fn call(&mut self, parent: &Instance<'r, 'a>, call: &CallDecl, stack: &mut Vec<PathBuf>) {
         let address = format!("{}module.{}", parent.prefix, call.name);
         let Some((source, source_span)) = &call.source else {
             return;
@@ -217,14 +225,15 @@ impl<'a> Resolver<'a> {
         let downloaded = (!is_local_source(source))
             .then(|| {
                 let root = stack.first()?;
-                self.downloaded
+                self.resolver
+                    .downloaded
                     .get(root)?
                     .get(&module_key(&address))
                     .cloned()
             })
             .flatten();
         if !is_local_source(source) && downloaded.is_none() {
-            self.out.unverifiable.push(Unverifiable {
+            self.out.output.unverifiable.push(Unverifiable {
                 address,
                 unresolved: Unresolved {
                     reason: format!("module source `{source}` is not in the repository, so its resources are not inspected"),
@@ -235,15 +244,15 @@ impl<'a> Resolver<'a> {
             return;
         }
         let dir = downloaded.unwrap_or_else(|| lexical_join(&parent.module.dir, source));
-        let Some(child) = modules.get(&dir) else {
-            self.out.issues.push(
+        let Some(child) = self.resolver.modules.get(&dir) else {
+            self.out.output.issues.push(
                 ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which holds no .tf file that is linted", call.name))
                     .with_help("check the path; a module outside the linted tree or excluded from it cannot be inspected"),
             );
             return;
         };
         if stack.contains(&dir) {
-            self.out.issues.push(ParseIssue::new(
+            self.out.output.issues.push(ParseIssue::new(
                 *source_span,
                 format!(
                     "module `{}` calls a module that is already being instantiated (a cycle)",
@@ -253,7 +262,7 @@ impl<'a> Resolver<'a> {
             return;
         }
         if stack.len() >= MAX_DEPTH {
-            self.out.issues.push(ParseIssue::new(
+            self.out.output.issues.push(ParseIssue::new(
                 *source_span,
                 format!("modules nest deeper than {MAX_DEPTH} levels"),
             ));
@@ -311,7 +320,7 @@ impl<'a> Resolver<'a> {
         };
         stack.push(dir);
         let prefix = format!("{address}.");
-        self.instantiate(modules, child, prefix, vars, providers, stack);
+        self.instantiate(child, prefix, vars, providers, stack);
         stack.pop();
     }
 
@@ -320,7 +329,7 @@ impl<'a> Resolver<'a> {
             ptype,
             spec,
             registry_id,
-        } = RESOURCES.placing_provider(&r.rtype, None, &self.known_providers)?;
+        } = RESOURCES.placing_provider(&r.rtype, None, &self.resolver.known_providers)?;
         let key = r
             .provider
             .as_ref()
@@ -389,6 +398,7 @@ impl<'a> Resolver<'a> {
         let data_class = data_class(instance, r);
         let instances = instance_keys(instance, r);
         let path = self
+            .resolver
             .rel_paths
             .get(&r.span.source)
             .cloned()
