@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 use ignore::WalkBuilder;
+use rayon::prelude::*;
 
 /// The input formats yunlint reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -118,7 +119,7 @@ impl Walk<'_> {
         self.add_downloaded_modules(&mut out);
         let limit = self.max_file_size;
         let (kept, too_big): (Vec<_>, Vec<_>) = std::mem::take(&mut out.files)
-            .into_iter()
+            .into_par_iter()
             .partition(|f| std::fs::metadata(&f.path).map_or(true, |m| m.len() <= limit));
         out.files = kept;
         out.skipped.extend(too_big.into_iter().map(|f| {
@@ -206,34 +207,52 @@ impl Walk<'_> {
                     !exclude.is_match(rel)
                 }
             })
-            .build();
-        for entry in walker {
-            let Ok(entry) = entry else { continue };
-            let path = entry.path();
-            let Some(format) = classify(path) else {
-                continue;
-            };
-            if entry.path_is_symlink() {
-                // A link is followed only when it stays inside the walked directory.
-                match std::fs::canonicalize(path) {
-                    Ok(target) if target.starts_with(&boundary) && target.is_file() => {
-                        out.followed_links = true;
-                    }
-                    _ => {
-                        out.skipped.push((
-                            path.to_path_buf(),
-                            "symbolic link leaving the walked directory".into(),
-                        ));
-                        continue;
-                    }
+            .threads(rayon::current_num_threads())
+            .build_parallel();
+        let found = std::sync::Mutex::new(Discovered::default());
+        walker.run(|| {
+            let (found, boundary) = (&found, &boundary);
+            Box::new(move |entry| {
+                if let Ok(entry) = entry {
+                    visit_entry(&entry, boundary, found);
                 }
-            } else if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            out.files.push(DiscoveredFile {
-                path: path.to_path_buf(),
-                format,
-            });
-        }
+                ignore::WalkState::Continue
+            })
+        });
+        let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        out.files.extend(found.files);
+        out.skipped.extend(found.skipped);
+        out.followed_links |= found.followed_links;
     }
+}
+
+/// One entry of the walk: an input file, a link followed or refused, or nothing.
+fn visit_entry(entry: &ignore::DirEntry, boundary: &Path, found: &std::sync::Mutex<Discovered>) {
+    let path = entry.path();
+    let Some(format) = classify(path) else {
+        return;
+    };
+    let mut followed = false;
+    if entry.path_is_symlink() {
+        // A link is followed only when it stays inside the walked directory.
+        match std::fs::canonicalize(path) {
+            Ok(target) if target.starts_with(boundary) && target.is_file() => followed = true,
+            _ => {
+                let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+                found.skipped.push((
+                    path.to_path_buf(),
+                    "symbolic link leaving the walked directory".into(),
+                ));
+                return;
+            }
+        }
+    } else if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return;
+    }
+    let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+    found.followed_links |= followed;
+    found.files.push(DiscoveredFile {
+        path: path.to_path_buf(),
+        format,
+    });
 }
