@@ -141,7 +141,7 @@ pub fn load(
         absolute,
         text,
     ));
-    let text = sources.get(id).text.clone();
+    let text = sources.get(id).text().clone();
     let raw: RawPolicy = toml::from_str(&text).map_err(|e| {
         ConfigFailure::Invalid(vec![ConfigError {
             span: e.span().map(|r| Span::new(id, r)),

@@ -46,25 +46,65 @@ pub struct SourceFile {
     /// Path relative to the project root, used in addresses and glob matching.
     pub rel: String,
     pub path: PathBuf,
-    pub text: Arc<String>,
+    /// The text, unless released (see [`SourceFile::release_text`]).
+    text: OnceLock<Arc<String>>,
+    /// The text's length, to tell whether a file read again is still the same.
+    len: usize,
+    /// Whether the text was read from `path`, so it can be read again.
+    on_disk: bool,
     line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
+    /// A text that exists only in memory (standard input, the command line).
     pub fn new(display: String, rel: String, path: PathBuf, text: String) -> Self {
         SourceFile {
             display,
             rel,
             path,
-            text: Arc::new(text),
+            len: text.len(),
+            text: OnceLock::from(Arc::new(text)),
+            on_disk: false,
             line_starts: OnceLock::new(),
+        }
+    }
+
+    /// A text read from `path` with [`decode`].
+    pub fn from_disk(display: String, rel: String, path: PathBuf, text: String) -> Self {
+        SourceFile {
+            on_disk: true,
+            ..SourceFile::new(display, rel, path, text)
+        }
+    }
+
+    pub fn text(&self) -> &Arc<String> {
+        self.text.get_or_init(|| {
+            // Released, so read again: only files with findings come here. A file changed since
+            // the run read it would put spans in the wrong place: it is shown without its text.
+            let text = std::fs::read(&self.path)
+                .map(|bytes| decode(bytes).0)
+                .unwrap_or_default();
+            Arc::new(if text.len() == self.len {
+                text
+            } else {
+                String::new()
+            })
+        })
+    }
+
+    /// Frees the text of a file read from disk once every front end is done with it: a large
+    /// repository's texts are a fifth of a run's memory, and most files have no finding to show.
+    pub fn release_text(&mut self) {
+        if self.on_disk {
+            self.text = OnceLock::new();
+            self.line_starts = OnceLock::new();
         }
     }
 
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .chain(self.text().match_indices('\n').map(|(i, _)| i + 1))
                 .collect()
         })
     }
@@ -80,13 +120,13 @@ impl SourceFile {
 
     /// Line and column of a byte offset, clamped to the text and to a character boundary.
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
+        let mut offset = offset.min(self.text().len());
+        while !self.text().is_char_boundary(offset) {
             offset -= 1;
         }
         let starts = self.line_starts();
         let line = starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let line_text = &self.text[starts[line]..offset];
+        let line_text = &self.text()[starts[line]..offset];
         Position {
             line: line + 1,
             column: line_text.chars().count() + 1,
@@ -121,8 +161,33 @@ impl SourceMap {
         })
     }
 
+    /// See [`SourceFile::release_text`].
+    pub fn release_text(&mut self, id: SourceId) {
+        if let Some(file) = Arc::get_mut(&mut self.files[id.0 as usize]) {
+            file.release_text();
+        }
+    }
+
     pub fn next_id(&self) -> SourceId {
         SourceId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"))
+    }
+}
+
+/// UTF-8 text without a byte-order mark, or the lossy text and where the first invalid byte is.
+pub fn decode(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                // Keep offsets aligned with the file on disk by blanking the mark rather than removing it.
+                text.replace_range(0..3, "   ");
+            }
+            (text, None)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            (text, Some((offset, "file is not valid UTF-8".to_owned())))
+        }
     }
 }
 
@@ -153,6 +218,24 @@ mod tests {
     }
 
     #[test]
+    fn a_released_text_is_read_again_only_when_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        std::fs::write(&path, "\u{feff}region = \"cn-beijing\"\n").unwrap();
+        let (text, _) = decode(std::fs::read(&path).unwrap());
+        let mut f = SourceFile::from_disk("main.tf".into(), "main.tf".into(), path.clone(), text);
+        let before = f.text().to_string();
+        f.release_text();
+        assert_eq!(f.text().as_str(), before, "same bytes, mark blanked again");
+        f.release_text();
+        std::fs::write(&path, "region = \"ap-southeast-1\"\n").unwrap();
+        assert_eq!(f.text().as_str(), "", "a changed file is not shown");
+        let mut stdin = SourceFile::new("-".into(), "-".into(), path, "x = 1".into());
+        stdin.release_text();
+        assert_eq!(stdin.text().as_str(), "x = 1", "standard input is kept");
+    }
+
+    #[test]
     fn columns_count_characters_not_bytes() {
         let f = file("name = \"账本\"\nregion = \"x\"\n");
         assert_eq!(
@@ -165,7 +248,7 @@ mod tests {
         );
         // byte 14 is the closing quote after two 3-byte characters
         assert_eq!(f.position(14).column, 11);
-        let second = f.text.find("region").unwrap();
+        let second = f.text().find("region").unwrap();
         assert_eq!(f.position(second).line, 2);
         assert_eq!(f.position(second).column, 1);
     }

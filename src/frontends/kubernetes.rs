@@ -107,7 +107,7 @@ pub struct Parsed {
 /// A Kubernetes object of a kind read here whose structure is wrong (no `metadata`, `spec` a
 /// string) gives one issue and is skipped; the others are read.
 pub fn parse(file: &SourceFile, id: SourceId) -> Parsed {
-    let text = file.text.as_str();
+    let text = file.text().as_str();
     let mut reader = Reader {
         id,
         text,

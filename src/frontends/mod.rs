@@ -96,12 +96,12 @@ pub fn parse(
         }
         FileFormat::TerraformModules => terraform::parse_modules_manifest(file, id)
             .map_or_else(failed, Parsed::TerraformModules),
-        FileFormat::Json if plan_json::is_plan(&file.text) => {
+        FileFormat::Json if plan_json::is_plan(&file.text()) => {
             Parsed::Done(plan_json::parse(file, id, known_providers))
         }
         FileFormat::Json => Parsed::Skipped,
         // A Helm chart's templates are not YAML until rendered: lint `helm template` output instead.
-        FileFormat::Yaml if file.text.contains("{{") => Parsed::Skipped,
+        FileFormat::Yaml if file.text().contains("{{") => Parsed::Skipped,
         FileFormat::Yaml => {
             let parsed = kubernetes::parse(file, id);
             if parsed.manifests.is_empty() && parsed.issues.is_empty() {

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 
 use self::read::Input;
 use crate::config::{self, Config, ConfigError, ConfigFailure};
@@ -137,12 +136,12 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     );
     let internal_errors = parsed
         .iter()
-        .filter(|(_, p, _)| matches!(p, Parsed::Crashed))
-        .map(|(f, _, _)| f.display.clone())
+        .filter(|r| matches!(r.parsed, Parsed::Crashed))
+        .map(|r| r.file.display.clone())
         .collect();
     let files = parsed
         .iter()
-        .filter(|(_, p, _)| !matches!(p, Parsed::Skipped))
+        .filter(|r| !matches!(r.parsed, Parsed::Skipped))
         .count();
 
     // resolve
@@ -165,8 +164,14 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     );
 
     // suppress: inline comments and [[exceptions]], then the baseline
-    let (suppressions, unreadable) = suppressions(&config, &sources);
-    findings.extend(unreadable.into_iter().filter_map(|f| selection.apply(f)));
+    let mut suppressions = config.exceptions.clone();
+    suppressions.extend(resolved.suppressions);
+    findings.extend(
+        resolved
+            .invalid_suppressions
+            .into_iter()
+            .filter_map(|f| selection.apply(f)),
+    );
     let outcome = suppress::apply(
         findings,
         &suppressions,
@@ -268,12 +273,15 @@ struct Resolved {
     placements: Vec<Box<Placement>>,
     issues: Vec<ParseIssue>,
     unverifiable: Vec<crate::frontends::Unverifiable>,
+    /// Every `yunlint: allow` comment, and a finding for each that cannot be read.
+    suppressions: Vec<Suppression>,
+    invalid_suppressions: Vec<Finding>,
 }
 
 /// Adds every parsed file to the source map, then runs the passes that need several files:
 /// Terraform modules through their callers, Kubernetes manifests onto their clusters.
 fn resolve(
-    parsed: Vec<(SourceFile, Parsed, bool)>,
+    parsed: Vec<read::ReadFile>,
     options: &LintOptions,
     config: &Config,
     known_providers: BTreeSet<String>,
@@ -284,8 +292,28 @@ fn resolve(
     let mut var_files = Vec::new();
     let mut manifest_files = Vec::new();
     let mut downloaded = Vec::new();
-    for (file, parsed, is_var_file) in parsed {
+    let mut suppressions = Vec::new();
+    let mut invalid_suppressions = Vec::new();
+    let mut tf_ids = Vec::new();
+    for read in parsed {
+        let read::ReadFile {
+            mut file,
+            parsed,
+            is_var_file,
+            suppressions: found,
+            invalid_suppressions: invalid,
+        } = read;
+        suppressions.extend(found);
+        invalid_suppressions.extend(invalid);
+        // Every front end but Terraform's is done with the text: it is read again only to show
+        // a finding.
+        if !matches!(parsed, Parsed::Terraform(_)) {
+            file.release_text();
+        }
         let id = sources.add(file);
+        if matches!(parsed, Parsed::Terraform(_)) {
+            tf_ids.push(id);
+        }
         match parsed {
             Parsed::Kubernetes(k8s) => {
                 outputs.push(FileOutput {
@@ -324,6 +352,9 @@ fn resolve(
     // The declarations are the largest structure of a run: gone before the next pass.
     drop(tf_files);
     drop(var_files);
+    for id in tf_ids {
+        sources.release_text(id);
+    }
     if !manifest_files.is_empty() {
         let terraform = clusters::TerraformIndex::new(
             outputs
@@ -337,6 +368,8 @@ fn resolve(
         placements: Vec::new(),
         issues: Vec::new(),
         unverifiable: Vec::new(),
+        suppressions,
+        invalid_suppressions,
     };
     for output in outputs {
         resolved.placements.extend(output.placements);
@@ -344,25 +377,6 @@ fn resolve(
         resolved.unverifiable.extend(output.unverifiable);
     }
     resolved
-}
-
-/// `[[exceptions]]` and every inline `yunlint: allow` comment, with a finding for each comment
-/// that cannot be read.
-fn suppressions(config: &Config, sources: &SourceMap) -> (Vec<Suppression>, Vec<Finding>) {
-    let scanned: Vec<(Vec<Suppression>, Vec<Finding>)> = sources
-        .iter()
-        .filter(|(_, file)| suppress::inline::has_comments(file))
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|(id, file)| suppress::inline::scan(file, id))
-        .collect();
-    let mut all = config.exceptions.clone();
-    let mut unreadable = Vec::new();
-    for (found, invalid) in scanned {
-        all.extend(found);
-        unreadable.extend(invalid);
-    }
-    (all, unreadable)
 }
 
 /// `--var` values as one synthetic source, so that a chain can point at them.

@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::discover::FileFormat;
+use crate::finding::Finding;
 use crate::frontends::{self, FileOutput, ParseIssue, Parsed};
-use crate::source::{SourceFile, SourceId, Span, relative_display};
+use crate::source::{SourceFile, SourceId, Span, decode, relative_display};
+use crate::suppress::{self, Suppression};
 
 pub enum Input {
     File(PathBuf, FileFormat),
@@ -24,15 +26,26 @@ impl Input {
     }
 }
 
-/// Every input read and parsed, in the order given, with ids from `base` on. The flag says
-/// whether the input is a `--var-file`.
+/// One input, read and parsed.
+pub struct ReadFile {
+    pub file: SourceFile,
+    pub parsed: Parsed,
+    /// A `--var-file`.
+    pub is_var_file: bool,
+    /// Its `yunlint: allow` comments, read here: its text may be released before the suppress step.
+    pub suppressions: Vec<Suppression>,
+    /// Its comments that cannot be read.
+    pub invalid_suppressions: Vec<Finding>,
+}
+
+/// Every input read and parsed, in the order given, with ids from `base` on.
 pub fn read_all(
     inputs: Vec<Input>,
     base: u32,
     cwd: &Path,
     root: &Path,
     known_providers: &BTreeSet<String>,
-) -> Vec<(SourceFile, Parsed, bool)> {
+) -> Vec<ReadFile> {
     inputs
         .into_par_iter()
         .enumerate()
@@ -52,22 +65,29 @@ pub fn read_all(
                     absolute,
                     String::new(),
                 );
-                (file, Parsed::Crashed, false)
+                ReadFile {
+                    file,
+                    parsed: Parsed::Crashed,
+                    is_var_file: false,
+                    suppressions: Vec::new(),
+                    invalid_suppressions: Vec::new(),
+                }
             })
         })
         .collect()
 }
 
-/// Reads one file (never failing: an unreadable or non-UTF-8 file is a parse issue) and parses it.
-/// The flag says whether it is a `--var-file`.
+/// Reads one file (never failing: an unreadable or non-UTF-8 file is a parse issue), parses it and
+/// reads its suppression comments.
 fn load_and_parse(
     input: Input,
     id: SourceId,
     cwd: &Path,
     root: &Path,
     known_providers: &BTreeSet<String>,
-) -> (SourceFile, Parsed, bool) {
+) -> ReadFile {
     let is_var_file = matches!(input, Input::VarFile(_));
+    let on_disk = !matches!(input, Input::Stdin(..));
     let (path, format, bytes) = match input {
         Input::File(path, format) => {
             let bytes = std::fs::read(&path);
@@ -91,7 +111,11 @@ fn load_and_parse(
         Err(e) => (String::new(), Some((0, format!("cannot read file: {e}")))),
         Ok(bytes) => decode(bytes),
     };
-    let file = SourceFile::new(display, rel, absolute, text);
+    let file = if on_disk {
+        SourceFile::from_disk(display, rel, absolute, text)
+    } else {
+        SourceFile::new(display, rel, absolute, text)
+    };
     let parsed = match issue {
         Some((offset, message)) => Parsed::Done(FileOutput {
             issues: vec![ParseIssue::new(Span::new(id, offset..offset), message)],
@@ -99,23 +123,16 @@ fn load_and_parse(
         }),
         None => frontends::parse(format, &file, id, known_providers),
     };
-    (file, parsed, is_var_file)
-}
-
-/// UTF-8 text without a byte-order mark, or the lossy text and where the first invalid byte is.
-fn decode(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                // Keep offsets aligned with the file on disk by blanking the mark rather than removing it.
-                text.replace_range(0..3, "   ");
-            }
-            (text, None)
-        }
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            (text, Some((offset, "file is not valid UTF-8".to_owned())))
-        }
+    let (suppressions, invalid_suppressions) = if suppress::inline::has_comments(&file) {
+        suppress::inline::scan(&file, id)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    ReadFile {
+        file,
+        parsed,
+        is_var_file,
+        suppressions,
+        invalid_suppressions,
     }
 }

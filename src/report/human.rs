@@ -99,10 +99,10 @@ impl SourceCode for Snippets {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let file = &self.0;
-        let offset = span.offset().min(file.text.len());
+        let offset = span.offset().min(file.text().len());
         let (base, first_line) = file.line_start_before(offset, context_lines_before);
         let local = SourceSpan::new((offset - base).into(), span.len());
-        let window = &file.text.as_bytes()[base..];
+        let window = &file.text().as_bytes()[base..];
         let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
         let data: &'a [u8] = contents.data();
         Ok(Box::new(MietteSpanContents::new_named(

@@ -147,10 +147,10 @@ pub struct Utf16Position {
 
 fn utf16_position(file: &SourceFile, offset: usize) -> Utf16Position {
     let p = file.position(offset);
-    let line_start = file.text[..p.offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = file.text()[..p.offset].rfind('\n').map_or(0, |i| i + 1);
     Utf16Position {
         line: p.line,
-        column: file.text[line_start..p.offset].encode_utf16().count() + 1,
+        column: file.text()[line_start..p.offset].encode_utf16().count() + 1,
     }
 }
 

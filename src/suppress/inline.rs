@@ -40,7 +40,7 @@ pub fn scan(file: &SourceFile, id: SourceId) -> (Vec<Suppression>, Vec<Finding>)
     let mut found = Vec::new();
     let mut invalid = Vec::new();
     let lines: Vec<(usize, &str)> = file
-        .text
+        .text()
         .split_inclusive('\n')
         .scan(0, |offset, line| {
             let start = *offset;

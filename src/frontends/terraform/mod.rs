@@ -56,17 +56,17 @@ pub fn parse(
     syntax: Syntax,
 ) -> Result<TfFile, ParseIssue> {
     let decls = match syntax {
-        Syntax::Native => match hcl_edit::parser::parse_body(&file.text) {
-            Ok(body) => native::read(id, &file.text, &body, kind),
+        Syntax::Native => match hcl_edit::parser::parse_body(&file.text()) {
+            Ok(body) => native::read(id, &file.text(), &body, kind),
             Err(e) => {
-                let offset = e.location().offset().min(file.text.len());
+                let offset = e.location().offset().min(file.text().len());
                 return Err(ParseIssue::new(
                     Span::new(id, offset..offset),
                     e.message().to_owned(),
                 ));
             }
         },
-        Syntax::Json => json::read(id, &file.text, kind)?,
+        Syntax::Json => json::read(id, &file.text(), kind)?,
     };
     Ok(TfFile {
         id,
@@ -101,15 +101,15 @@ pub fn parse_modules_manifest(
     file: &SourceFile,
     id: SourceId,
 ) -> Result<ModulesManifest, ParseIssue> {
-    let raw: RawManifest = serde_json::from_str(&file.text).map_err(|e| {
+    let raw: RawManifest = serde_json::from_str(&file.text()).map_err(|e| {
         let offset = file
-            .text
+            .text()
             .lines()
             .take(e.line().saturating_sub(1))
             .map(|l| l.len() + 1)
             .sum::<usize>()
             + e.column().saturating_sub(1);
-        let offset = offset.min(file.text.len());
+        let offset = offset.min(file.text().len());
         ParseIssue::new(
             Span::new(id, offset..offset),
             format!("invalid modules.json: {e}"),
