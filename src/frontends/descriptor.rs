@@ -65,7 +65,7 @@ struct RawReplica {
 
 /// Reads one descriptor file.
 pub fn parse(file: &SourceFile, id: SourceId) -> FileOutput {
-    let raw: RawDescriptor = match toml::from_str(&file.text()) {
+    let raw: RawDescriptor = match toml::from_str(file.text()) {
         Ok(raw) => raw,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);

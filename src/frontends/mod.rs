@@ -96,7 +96,7 @@ pub fn parse(
         }
         FileFormat::TerraformModules => terraform::parse_modules_manifest(file, id)
             .map_or_else(failed, Parsed::TerraformModules),
-        FileFormat::Json if plan_json::is_plan(&file.text()) => {
+        FileFormat::Json if plan_json::is_plan(file.text()) => {
             Parsed::Done(plan_json::parse(file, id, known_providers))
         }
         FileFormat::Json => Parsed::Skipped,

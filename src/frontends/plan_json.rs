@@ -94,7 +94,7 @@ fn parse_with(
         comments: CommentCollectionStrategy::Off,
         tokens: false,
     };
-    let root = match jsonc_parser::parse_to_ast(&file.text(), &collect, &strict()) {
+    let root = match jsonc_parser::parse_to_ast(file.text(), &collect, &strict()) {
         Ok(result) => result.value,
         Err(e) => {
             out.issues.push(syntax_issue(id, &e, file.text().len()));

@@ -56,8 +56,8 @@ pub fn parse(
     syntax: Syntax,
 ) -> Result<TfFile, ParseIssue> {
     let decls = match syntax {
-        Syntax::Native => match hcl_edit::parser::parse_body(&file.text()) {
-            Ok(body) => native::read(id, &file.text(), &body, kind),
+        Syntax::Native => match hcl_edit::parser::parse_body(file.text()) {
+            Ok(body) => native::read(id, file.text(), &body, kind),
             Err(e) => {
                 let offset = e.location().offset().min(file.text().len());
                 return Err(ParseIssue::new(
@@ -66,7 +66,7 @@ pub fn parse(
                 ));
             }
         },
-        Syntax::Json => json::read(id, &file.text(), kind)?,
+        Syntax::Json => json::read(id, file.text(), kind)?,
     };
     Ok(TfFile {
         id,
@@ -101,7 +101,7 @@ pub fn parse_modules_manifest(
     file: &SourceFile,
     id: SourceId,
 ) -> Result<ModulesManifest, ParseIssue> {
-    let raw: RawManifest = serde_json::from_str(&file.text()).map_err(|e| {
+    let raw: RawManifest = serde_json::from_str(file.text()).map_err(|e| {
         let offset = file
             .text()
             .lines()
