@@ -104,7 +104,7 @@ impl Reader<'_> {
     }
 
     /// The attributes of a body and of its nested blocks (the first block of each type, as
-    /// `block.attribute`) that `keep` accepts.
+    /// `block.attribute`) that the resolver reads.
     fn flatten(&self, body: &Body, prefix: &str, depth: usize, out: &mut Vec<(String, Expr)>) {
         for attr in body.attributes() {
             let path = format!("{prefix}{}", attr.key.as_str());
