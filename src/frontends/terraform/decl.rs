@@ -141,6 +141,10 @@ pub struct Decls {
     pub issues: Vec<ParseIssue>,
 }
 
+/// Nested blocks of a resource are read this deep for attribute paths (`rule.destination.bucket`
+/// is 3), in both syntaxes.
+pub const MAX_PATH_DEPTH: usize = 4;
+
 /// Resource attributes worth keeping: meta-arguments, tags, and every attribute path the resource
 /// table names (regions, zones, replica destinations). Any other attribute is never read.
 pub fn is_resource_attr_read(path: &str) -> bool {

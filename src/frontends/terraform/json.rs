@@ -11,14 +11,12 @@ use jsonc_parser::{CollectOptions, CommentCollectionStrategy};
 
 use super::TfKind;
 use super::decl::{
-    Attrs, CallDecl, Decls, Expr, ProviderDecl, ResourceDecl, VarDecl, is_resource_attr_read,
+    Attrs, CallDecl, Decls, Expr, MAX_PATH_DEPTH, ProviderDecl, ResourceDecl, VarDecl,
+    is_resource_attr_read,
 };
 use crate::frontends::ParseIssue;
 use crate::frontends::plan_json::{lowercase_first, strict};
 use crate::source::{SourceId, Span};
-
-/// Nested blocks are read this deep for attribute paths, as in the native syntax.
-const MAX_PATH_DEPTH: usize = 4;
 
 /// How a JSON string is read.
 #[derive(Clone, Copy, PartialEq, Eq)]

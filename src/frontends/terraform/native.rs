@@ -8,13 +8,11 @@ use hcl_edit::structure::{Block, BlockLabel, Body};
 
 use super::TfKind;
 use super::decl::{
-    Attrs, CallDecl, Decls, Expr, ProviderDecl, ResourceDecl, VarDecl, is_resource_attr_read,
+    Attrs, CallDecl, Decls, Expr, MAX_PATH_DEPTH, ProviderDecl, ResourceDecl, VarDecl,
+    is_resource_attr_read,
 };
 use crate::frontends::ParseIssue;
 use crate::source::{SourceId, Span};
-
-/// Nested blocks are read this deep for attribute paths (`rule.destination.bucket` is 3).
-const MAX_PATH_DEPTH: usize = 4;
 
 struct Reader<'t> {
     source: SourceId,
