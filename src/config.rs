@@ -19,6 +19,8 @@ pub const CONFIG_FILE_NAME: &str = "yunlint.toml";
 
 /// Inputs are hand-written configuration: 10 MiB is far beyond any real one, and bounds memory.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+/// Spans hold 32-bit offsets, so no file may be larger than this.
+pub const MAX_FILE_SIZE_LIMIT: u64 = u32::MAX as u64;
 
 /// One problem in a configuration file.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,12 +173,12 @@ pub fn load(
         None => DEFAULT_MAX_FILE_SIZE,
         Some(v) => u64::try_from(*v.get_ref())
             .ok()
-            .filter(|n| *n > 0)
+            .filter(|n| (1..=MAX_FILE_SIZE_LIMIT).contains(n))
             .unwrap_or_else(|| {
                 errors.push(ConfigError {
                     span: Some(Span::new(id, v.span())),
                     message: format!(
-                        "`max_file_size = {}` is not a positive number of bytes",
+                        "`max_file_size = {}` is not a number of bytes from 1 to {MAX_FILE_SIZE_LIMIT}",
                         v.get_ref()
                     ),
                     help: Some(
@@ -207,7 +209,7 @@ pub fn load(
             exceptions,
         }),
         _ => {
-            errors.sort_by_key(|e| e.span.map(|s| s.start));
+            errors.sort_by_key(|e| e.span.map(|s| s.start()));
             // a group reached from two places reports its unknown member once
             errors.dedup();
             Err(ConfigFailure::Invalid(errors))

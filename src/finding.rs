@@ -109,8 +109,8 @@ impl Finding {
     ) {
         (
             self.primary.span.source,
-            self.primary.span.start,
-            self.primary.span.end,
+            self.primary.span.start(),
+            self.primary.span.end(),
             self.rule.code,
             self.subject.as_ref().map(|s| s.address.as_str()),
         )

@@ -1,6 +1,7 @@
 //! The common model every front end produces: where one workload runs.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::source::{SourceId, Span};
 
@@ -22,7 +23,7 @@ impl<T> Resolved<T> {
         }
     }
 
-    pub fn with_via(mut self, span: Span, note: impl Into<String>) -> Self {
+    pub fn with_via(mut self, span: Span, note: impl Into<Arc<str>>) -> Self {
         self.via.push(Via {
             span,
             note: note.into(),
@@ -35,7 +36,8 @@ impl<T> Resolved<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Via {
     pub span: Span,
-    pub note: String,
+    /// Shared: a provider's or a default's chain is copied into every placement that uses it.
+    pub note: Arc<str>,
 }
 
 /// Why a value could not be worked out, and where that was noticed.

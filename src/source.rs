@@ -9,25 +9,41 @@ use std::sync::{Arc, OnceLock};
 pub struct SourceId(pub u32);
 
 /// A byte range in one source file.
+///
+/// Offsets are 32-bit: every placement carries a dozen spans, and discovery refuses files far
+/// smaller than 4 GiB, so the narrow form halves their share of a large run's memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     pub source: SourceId,
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
     pub fn new(source: SourceId, range: Range<usize>) -> Self {
         Span {
             source,
-            start: range.start,
-            end: range.end,
+            start: offset(range.start),
+            end: offset(range.end),
         }
     }
 
-    pub fn range(&self) -> Range<usize> {
-        self.start..self.end
+    pub fn start(&self) -> usize {
+        self.start as usize
     }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start()..self.end()
+    }
+}
+
+/// An offset as a span stores it; one past 4 GiB (no file read is that large) saturates.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 /// A 1-based line and column (columns count characters, not bytes).

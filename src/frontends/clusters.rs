@@ -78,7 +78,7 @@ pub fn place(
                 ClusterLocation::Declared { provider, region } => {
                     let via = Via {
                         span: region.span,
-                        note: format!("region of cluster `{}`", cluster.name),
+                        note: format!("region of cluster `{}`", cluster.name).into(),
                     };
                     Some((
                         Resolved::new(provider.value.clone(), m.name_span).with_via(
@@ -113,7 +113,8 @@ pub fn place(
                             note: format!(
                                 "cluster `{}` is created by `{tf_address}`",
                                 cluster.name
-                            ),
+                            )
+                            .into(),
                         };
                         let region: Resolution<String> = match &tf.region {
                             Ok(r) => {

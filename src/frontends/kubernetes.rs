@@ -726,8 +726,8 @@ impl<'t> Reader<'t> {
         }
 
         // Storage classes are read field by field; report values in the order of the file.
-        manifest.regions.sort_by_key(|r| r.span.start);
-        manifest.zones.sort_by_key(|z| z.span.start);
+        manifest.regions.sort_by_key(|r| r.span.start());
+        manifest.zones.sort_by_key(|z| z.span.start());
         manifest.data_class = self.data_class(&metadatas)?;
         Ok(manifest)
     }
@@ -933,9 +933,9 @@ impl<'t> Reader<'t> {
         }
         let source = &self.text[span.range()];
         let inner = if source == text {
-            Some(span.start)
+            Some(span.start())
         } else if source.len() >= 2 && source.get(1..source.len() - 1) == Some(text) {
-            Some(span.start + 1)
+            Some(span.start() + 1)
         } else {
             None
         };
@@ -1391,7 +1391,7 @@ mod tests {
         // It points at the alias that crossed the limit: a `*e` (each expands to 66430 nodes).
         assert_eq!(&BILLION_LAUGHS[issue.span.range()], "*");
         assert_eq!(
-            &BILLION_LAUGHS[issue.span.start..issue.span.start + 2],
+            &BILLION_LAUGHS[issue.span.start()..issue.span.start() + 2],
             "*e"
         );
     }

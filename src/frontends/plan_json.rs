@@ -14,6 +14,7 @@
 //! policy knows (`random_id`).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use jsonc_parser::ast::{Array, Object, Value};
@@ -367,7 +368,7 @@ impl<'d, 'a> Reader<'d, 'a> {
         Span::new(self.id, range.start..range.end)
     }
 
-    fn via(&self, range: Range, note: impl Into<String>) -> Via {
+    fn via(&self, range: Range, note: impl Into<Arc<str>>) -> Via {
         Via {
             span: self.span(range),
             note: note.into(),
@@ -1056,11 +1057,11 @@ format = "cos-uri"
         let web = &out.placements[0];
         assert_eq!(region(web), "cn-hangzhou");
         assert_eq!(at(ALICLOUD, web.name_span), r#""alicloud_instance.web[0]""#);
-        assert_eq!(ALICLOUD[..web.name_span.start].lines().count(), 16);
+        assert_eq!(ALICLOUD[..web.name_span.start()].lines().count(), 16);
         let via = &web.region.as_ref().unwrap().via;
         assert_eq!(via.len(), 1);
         assert_eq!(at(ALICLOUD, via[0].span), r#""cn-hangzhou""#);
-        assert_eq!(via[0].note, "region of provider `alicloud`");
+        assert_eq!(&*via[0].note, "region of provider `alicloud`");
         assert_eq!(web.zones.len(), 1);
         assert_eq!(web.zones[0].value, "cn-hangzhou-h");
         assert_eq!(web.data_class.as_ref().unwrap().value, 2);
@@ -1072,7 +1073,7 @@ format = "cos-uri"
         assert_eq!(db.provider.value, "alicloud");
         assert_eq!(db.path, "plan.json");
         let via = &db.region.as_ref().unwrap().via;
-        let notes: Vec<&str> = via.iter().map(|v| v.note.as_str()).collect();
+        let notes: Vec<&str> = via.iter().map(|v| v.note.as_ref()).collect();
         assert_eq!(
             notes,
             [
@@ -1085,7 +1086,7 @@ format = "cos-uri"
         assert!(at(ALICLOUD, via[1].span).contains(r#""var.finance_region""#));
         assert_eq!(at(ALICLOUD, via[2].span), r#""cn-shanghai-finance-1""#);
         // the value given to the plan, near the top, not the variable's default further down
-        assert!(via[2].span.start < 200);
+        assert!(via[2].span.start() < 200);
         assert_eq!(db.zones[0].value, "cn-shanghai-finance-1z");
         let class = db.data_class.as_ref().unwrap();
         assert_eq!(class.value, 4);
@@ -1155,7 +1156,7 @@ format = "cos-uri"
         assert_eq!(target.replicas, vec![]);
         let via = &target.region.as_ref().unwrap().via;
         assert_eq!(
-            via[0].note,
+            &*via[0].note,
             "the resource uses provider `tencentcloud.singapore`"
         );
         assert_eq!(at(TENCENTCLOUD, via[1].span), r#""ap-singapore""#);
@@ -1205,7 +1206,7 @@ format = "cos-uri"
         assert_eq!(out.issues.len(), 1);
         assert_eq!(out.issues[0].message, "trailing commas are not allowed");
         assert_eq!(at(text, out.issues[0].span), ",");
-        assert_eq!(out.issues[0].span.start, text.rfind(',').unwrap());
+        assert_eq!(out.issues[0].span.start(), text.rfind(',').unwrap());
     }
 
     #[test]
@@ -1220,7 +1221,7 @@ format = "cos-uri"
         assert!(out.placements.is_empty());
         assert_eq!(out.issues.len(), 1);
         assert!(out.issues[0].message.contains("deeper than 512"));
-        assert!(out.issues[0].span.start < 600);
+        assert!(out.issues[0].span.start() < 600);
     }
 
     #[test]
@@ -1289,7 +1290,7 @@ format = "cos-uri"
         let p = &out.placements[0];
         assert_eq!(region(p), "cn-northwest-1");
         let via = &p.region.as_ref().unwrap().via;
-        assert_eq!(via[0].note, "`region` of the resource in the plan");
+        assert_eq!(&*via[0].note, "`region` of the resource in the plan");
         assert_eq!(at(&text, via[0].span), r#""cn-northwest-1""#);
     }
 
@@ -1376,7 +1377,7 @@ format = "cos-uri"
         };
         assert_eq!(region(google), "asia-east2");
         let via = &google.region.as_ref().unwrap().via;
-        assert_eq!(via[0].note, "`location` of the resource in the plan");
+        assert_eq!(&*via[0].note, "`location` of the resource in the plan");
         let zones: Vec<&str> = google.zones.iter().map(|z| z.value.as_str()).collect();
         assert_eq!(zones, ["asia-east2-a", "asia-east2-b"]);
         assert_eq!(at(&text, google.zones[1].span), r#""asia-east2-b""#);
@@ -1414,7 +1415,7 @@ format = "cos-uri"
         assert_eq!(region(p), "cn-beijing");
         let via = &p.region.as_ref().unwrap().via;
         assert_eq!(
-            via[1].note,
+            &*via[1].note,
             "`var.regions[\"primary\"]` as given to the plan"
         );
         assert_eq!(at(&text, via[1].span), r#""cn-beijing""#);
@@ -1451,7 +1452,7 @@ format = "cos-uri"
             .unwrap()
             .via
             .iter()
-            .map(|v| v.note.as_str())
+            .map(|v| v.note.as_ref())
             .collect();
         assert_eq!(
             notes,
@@ -1478,7 +1479,7 @@ format = "cos-uri"
         assert_eq!(region(p), "cn-shanghai-finance-1");
         let via = &p.region.as_ref().unwrap().via;
         assert_eq!(
-            via.last().unwrap().note,
+            &*via.last().unwrap().note,
             "default of `var.region` in module `dr`"
         );
     }

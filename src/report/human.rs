@@ -124,7 +124,7 @@ fn named(sources: &SourceMap, id: SourceId) -> Snippets {
 }
 
 fn labeled(label: &Label, primary: bool) -> LabeledSpan {
-    let span = (label.span.start, label.span.end - label.span.start);
+    let span = (label.span.start(), label.span.end() - label.span.start());
     if primary {
         LabeledSpan::new_primary_with_span(Some(label.text.clone()), span)
     } else {
@@ -148,7 +148,7 @@ fn view(sources: &SourceMap, head: Head, primary: &Label, secondary: &[Label]) -
     let line_of = |label: &Label| {
         sources
             .get(label.span.source)
-            .position(label.span.start)
+            .position(label.span.start())
             .line
     };
     let primary_line = line_of(primary);

@@ -54,7 +54,7 @@ fn region(r: &Resolution<String>) -> Option<&str> {
 fn chain(sources: &SourceMap, value: &Resolved<String>, what: &str) -> Vec<String> {
     let at = |span: crate::source::Span| {
         let file = sources.get(span.source);
-        format!("{}:{}", file.display, file.position(span.start).line)
+        format!("{}:{}", file.display, file.position(span.start()).line)
     };
     if value.via.is_empty() {
         return vec![format!("{} {what}", at(value.span))];
@@ -92,7 +92,7 @@ pub fn render_json(sources: &SourceMap, placements: &[Box<Placement>], policy: &
                     instances: &p.instances,
                     cluster: p.cluster.as_deref(),
                     file: &file.display,
-                    line: file.position(p.name_span.start).line,
+                    line: file.position(p.name_span.start()).line,
                     region_via: p
                         .region
                         .as_ref()
@@ -191,7 +191,7 @@ fn rows<'a>(
     let mut rows = Vec::new();
     let at = |span: crate::source::Span| {
         let file = sources.get(span.source);
-        (file.display.as_str(), file.position(span.start).line)
+        (file.display.as_str(), file.position(span.start()).line)
     };
     let via = |r: &Resolution<String>| {
         r.as_ref()

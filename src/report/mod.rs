@@ -132,7 +132,7 @@ pub fn plural(n: usize, word: &str) -> String {
 /// Start and end positions of a span, as the documents show them.
 pub fn positions(sources: &SourceMap, span: Span) -> (Position, Position) {
     let file = sources.get(span.source);
-    (file.position(span.start), file.position(span.end))
+    (file.position(span.start()), file.position(span.end()))
 }
 
 /// A 1-based line and a 1-based column counted in UTF-16 code units: the unit of SARIF's default
@@ -159,8 +159,8 @@ fn utf16_position(file: &SourceFile, offset: usize) -> Utf16Position {
 pub fn utf16_positions(sources: &SourceMap, span: Span) -> (Utf16Position, Utf16Position) {
     let file = sources.get(span.source);
     (
-        utf16_position(file, span.start),
-        utf16_position(file, span.end),
+        utf16_position(file, span.start()),
+        utf16_position(file, span.end()),
     )
 }
 

@@ -181,7 +181,10 @@ impl Subject<'_> {
 
     /// Labels along the chain a value came through.
     pub fn via_labels<T>(value: &Resolved<T>) -> impl Iterator<Item = Label> + '_ {
-        value.via.iter().map(|v| Label::new(v.span, v.note.clone()))
+        value
+            .via
+            .iter()
+            .map(|v| Label::new(v.span, v.note.to_string()))
     }
 }
 
@@ -393,7 +396,7 @@ mod tests {
             .iter()
             .map(|f| {
                 let file = run.sources.get(f.primary.span.source);
-                (f.rule.code, file.position(f.primary.span.start).line)
+                (f.rule.code, file.position(f.primary.span.start()).line)
             })
             .collect()
     }

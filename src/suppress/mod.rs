@@ -61,12 +61,12 @@ impl Suppression {
             Scope::Lines { source, line } => {
                 let primary = finding.primary.span;
                 let on_line = primary.source == *source
-                    && sources.get(primary.source).position(primary.start).line == *line;
+                    && sources.get(primary.source).position(primary.start()).line == *line;
                 let in_block = placement.is_some_and(|p| {
                     let file = sources.get(p.block.source);
                     p.block.source == *source
-                        && (file.position(p.block.start).line
-                            ..=file.position(p.block.end.saturating_sub(1)).line)
+                        && (file.position(p.block.start()).line
+                            ..=file.position(p.block.end().saturating_sub(1)).line)
                             .contains(line)
                 });
                 on_line || in_block

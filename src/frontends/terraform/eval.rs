@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use hcl::Value;
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
@@ -192,7 +193,7 @@ impl<'a> Scope<'a> {
     }
 
     /// Evaluates an expression of a file; `note` describes its place in the chain.
-    pub fn eval_expr(&self, expr: &Expr, note: impl Into<String>) -> Result<Val, Reason> {
+    pub fn eval_expr(&self, expr: &Expr, note: impl Into<Arc<str>>) -> Result<Val, Reason> {
         self.eval(&expr.parse()?, expr.span, note)
     }
 
@@ -201,7 +202,7 @@ impl<'a> Scope<'a> {
         &self,
         expr: &EditExpr,
         span: Span,
-        note: impl Into<String>,
+        note: impl Into<Arc<str>>,
     ) -> Result<Val, Reason> {
         let mut references = References::default();
         references.visit_expr(expr);

@@ -301,7 +301,8 @@ impl<'r, 'a> RootRun<'r, 'a> {
                                     note: format!(
                                         "module `{}` gets provider `{parent_key}` as `{child_key}`",
                                         call.name
-                                    ),
+                                    )
+                                    .into(),
                                 },
                             );
                             v
@@ -358,7 +359,7 @@ impl<'r, 'a> RootRun<'r, 'a> {
                             0,
                             Via {
                                 span: *span,
-                                note: format!("the resource uses provider `{key}`"),
+                                note: format!("the resource uses provider `{key}`").into(),
                             },
                         );
                     }
@@ -625,7 +626,7 @@ pub fn cli_value(name: &str, value: &str, span: Span) -> RootValue {
             value: Value::String(value.to_owned()),
             chain: vec![Via {
                 span,
-                note: format!("`{name}` set with --var"),
+                note: format!("`{name}` set with --var").into(),
             }],
         }),
     }
