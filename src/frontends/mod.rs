@@ -51,6 +51,15 @@ pub struct FileOutput {
     pub unverifiable: Vec<Unverifiable>,
 }
 
+impl FileOutput {
+    /// Moves everything `other` found to the end of this one.
+    pub fn append(&mut self, mut other: FileOutput) {
+        self.placements.append(&mut other.placements);
+        self.issues.append(&mut other.issues);
+        self.unverifiable.append(&mut other.unverifiable);
+    }
+}
+
 /// One file after parsing: done, or waiting for the pass that needs every file of its kind.
 pub enum Parsed {
     Done(FileOutput),
