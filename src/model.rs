@@ -149,7 +149,7 @@ pub struct Placement {
     /// Stable identity: `<path>#<name>` for descriptors.
     pub address: String,
     /// The file it was read from, relative to the project root (matched by `[[classify]]` globs).
-    pub path: String,
+    pub path: Arc<str>,
     /// The span that names the placement (a workload's `name`).
     pub name_span: Span,
     /// The whole declaration: a suppression comment in it (or just above it) covers the placement.

@@ -58,9 +58,10 @@ pub struct Position {
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path relative to the current directory with `/` separators (or as given, when outside it).
-    pub display: String,
-    /// Path relative to the project root, used in addresses and glob matching.
-    pub rel: String,
+    pub display: Arc<str>,
+    /// Path relative to the project root, used in addresses and glob matching; shared with the
+    /// placements read from the file.
+    pub rel: Arc<str>,
     pub path: PathBuf,
     /// The text, unless released (see [`SourceFile::release_text`]).
     text: OnceLock<Arc<String>>,
@@ -74,6 +75,13 @@ pub struct SourceFile {
 impl SourceFile {
     /// A text that exists only in memory (standard input, the command line).
     pub fn new(display: String, rel: String, path: PathBuf, text: String) -> Self {
+        let rel: Arc<str> = rel.into();
+        // The same when the current directory is the project root, as it usually is.
+        let display = if *display == *rel {
+            Arc::clone(&rel)
+        } else {
+            display.into()
+        };
         SourceFile {
             display,
             rel,

@@ -3,6 +3,7 @@
 //! Terraform resource that creates it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::kubernetes::Manifest;
 use super::{FileOutput, Unverifiable};
@@ -14,7 +15,7 @@ use crate::source::SourceId;
 pub struct ManifestFile {
     pub id: SourceId,
     /// Path relative to the project root: matched against the clusters' `paths`.
-    pub rel: String,
+    pub rel: Arc<str>,
     pub manifests: Vec<Manifest>,
 }
 
@@ -59,7 +60,7 @@ pub fn place(
 ) -> FileOutput {
     let mut out = FileOutput::default();
     for file in files {
-        let cluster = clusters.iter().find(|c| c.paths.is_match(&file.rel));
+        let cluster = clusters.iter().find(|c| c.paths.is_match(&*file.rel));
         for m in &file.manifests {
             let namespace = m.namespace.as_deref().unwrap_or("default");
             let address = format!("{}#{}/{namespace}/{}", file.rel, m.kind, m.name);

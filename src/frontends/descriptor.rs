@@ -1,6 +1,7 @@
 //! `*.deploy.toml`: yunlint's own descriptor of workloads, parsed with `toml` keeping spans.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -91,7 +92,7 @@ pub fn parse(file: &SourceFile, id: SourceId) -> FileOutput {
 struct Reader<'a> {
     id: SourceId,
     len: usize,
-    path: &'a str,
+    path: &'a Arc<str>,
     issues: Vec<ParseIssue>,
 }
 
@@ -294,7 +295,7 @@ impl Reader<'_> {
         let replicas = replicas.into_iter().collect::<Option<Vec<_>>>()?;
         Some(Placement {
             address: format!("{}#{name}", self.path),
-            path: self.path.to_owned(),
+            path: Arc::clone(self.path),
             name_span,
             block,
             kind,

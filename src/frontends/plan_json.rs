@@ -309,7 +309,7 @@ struct Instance<'s, 'd, 'a> {
 
 struct Reader<'d, 'a> {
     id: SourceId,
-    path: String,
+    path: Arc<str>,
     known_providers: &'d BTreeSet<String>,
     table: &'d Table,
     variables: Option<&'d Object<'a>>,
@@ -329,7 +329,7 @@ impl<'d, 'a> Reader<'d, 'a> {
     fn new(
         root: &'d Object<'a>,
         id: SourceId,
-        path: String,
+        path: Arc<str>,
         known_providers: &'d BTreeSet<String>,
         table: &'d Table,
     ) -> Self {
@@ -1071,7 +1071,7 @@ format = "cos-uri"
         assert_eq!(region(db), "cn-shanghai-finance-1");
         assert_eq!(db.kind, crate::model::WorkloadKind::Database);
         assert_eq!(db.provider.value, "alicloud");
-        assert_eq!(db.path, "plan.json");
+        assert_eq!(&*db.path, "plan.json");
         let via = &db.region.as_ref().unwrap().via;
         let notes: Vec<&str> = via.iter().map(|v| v.note.as_ref()).collect();
         assert_eq!(

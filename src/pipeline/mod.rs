@@ -115,7 +115,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     } else {
         walk_paths
     };
-    let discovered = Walk {
+    let mut discovered = Walk {
         root: &config.root,
         max_file_size: config.max_file_size,
         exclude: &config.exclude,
@@ -125,7 +125,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     .map_err(Failure::Discover)?;
 
     // parse
-    let inputs = inputs(options, &discovered)?;
+    let inputs = inputs(options, std::mem::take(&mut discovered.files))?;
     let known_providers: BTreeSet<String> = config.policy.providers.keys().cloned().collect();
     let parsed = read::read_all(
         inputs,
@@ -137,7 +137,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     let internal_errors = parsed
         .iter()
         .filter(|r| matches!(r.parsed, Parsed::Crashed))
-        .map(|r| r.file.display.clone())
+        .map(|r| r.file.display.to_string())
         .collect();
     let files = parsed
         .iter()
@@ -241,11 +241,13 @@ fn load_baseline(path: &Path) -> Result<Baseline, Failure> {
 }
 
 /// The discovered files, standard input, then `--var-file` files.
-fn inputs(options: &LintOptions, discovered: &discover::Discovered) -> Result<Vec<Input>, Failure> {
+fn inputs(
+    options: &LintOptions,
+    discovered: Vec<discover::DiscoveredFile>,
+) -> Result<Vec<Input>, Failure> {
     let mut inputs: Vec<Input> = discovered
-        .files
-        .iter()
-        .map(|f| Input::File(f.path.clone(), f.format))
+        .into_iter()
+        .map(|f| Input::File(f.path, f.format))
         .collect();
     if let Some((name, text)) = &options.stdin
         && let Some(format) = discover::classify(Path::new(name))

@@ -159,7 +159,7 @@ impl Policy {
         let matched = self.classify.iter().find(|c| {
             c.matcher.is_match(&placement.address)
                 || bare.is_some_and(|a| c.matcher.is_match(a))
-                || c.matcher.is_match(&placement.path)
+                || c.matcher.is_match(&*placement.path)
         });
         match matched {
             Some(c) => EffectiveClass {

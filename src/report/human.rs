@@ -106,7 +106,7 @@ impl SourceCode for Snippets {
         let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
         let data: &'a [u8] = contents.data();
         Ok(Box::new(MietteSpanContents::new_named(
-            file.display.clone(),
+            file.display.to_string(),
             data,
             SourceSpan::new(
                 (contents.span().offset() + base).into(),

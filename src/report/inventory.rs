@@ -191,7 +191,7 @@ fn rows<'a>(
     let mut rows = Vec::new();
     let at = |span: crate::source::Span| {
         let file = sources.get(span.source);
-        (file.display.as_str(), file.position(span.start()).line)
+        (&*file.display, file.position(span.start()).line)
     };
     let via = |r: &Resolution<String>| {
         r.as_ref()

@@ -40,7 +40,7 @@ pub fn stable_hash(text: &str) -> String {
 
 /// A finding's identity across runs: code, file (relative to the project root), address, message.
 pub fn entry(finding: &Finding, sources: &SourceMap) -> Entry {
-    let file = sources.get(finding.primary.span.source).rel.clone();
+    let file = sources.get(finding.primary.span.source).rel.to_string();
     let address = finding.subject.as_ref().map(|s| s.address.clone());
     let key = format!(
         "{}\u{1f}{file}\u{1f}{}\u{1f}{}",

@@ -82,8 +82,8 @@ impl Suppression {
                 });
                 let path_ok = path.as_ref().is_none_or(|glob| {
                     let rel = placement.map_or_else(
-                        || sources.get(finding.primary.span.source).rel.as_str(),
-                        |p| p.path.as_str(),
+                        || sources.get(finding.primary.span.source).rel.as_ref(),
+                        |p| p.path.as_ref(),
                     );
                     glob.is_match(rel)
                 });

@@ -16,6 +16,7 @@ pub mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -153,7 +154,7 @@ pub struct Inputs<'a> {
     pub var_files: &'a [TfFile],
     /// `--var NAME=VALUE`, in the order given, with the span of each value.
     pub vars: Vec<(String, String, Span)>,
-    pub rel_paths: BTreeMap<SourceId, String>,
+    pub rel_paths: BTreeMap<SourceId, Arc<str>>,
     pub project_root: PathBuf,
     pub known_providers: BTreeSet<String>,
     /// `modules.json` of roots that were `terraform init`-ed.

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use hcl::Value;
 
@@ -49,7 +50,7 @@ pub struct Resolver<'a> {
     /// table has no entry for them.
     pub known_providers: BTreeSet<String>,
     /// Path of each file relative to the project root.
-    pub rel_paths: BTreeMap<SourceId, String>,
+    pub rel_paths: BTreeMap<SourceId, Arc<str>>,
     pub project_root: PathBuf,
     /// Per root directory, the module keys `terraform init` downloaded and where to.
     pub downloaded: BTreeMap<PathBuf, BTreeMap<String, PathBuf>>,
@@ -403,7 +404,7 @@ impl<'r, 'a> RootRun<'r, 'a> {
             .rel_paths
             .get(&r.span.source)
             .cloned()
-            .unwrap_or_default();
+            .unwrap_or_else(|| Arc::from(""));
         Some(Placement {
             address,
             path,
