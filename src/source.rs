@@ -185,13 +185,6 @@ impl SourceMap {
         })
     }
 
-    /// See [`SourceFile::release_text`].
-    pub fn release_text(&mut self, id: SourceId) {
-        if let Some(file) = Arc::get_mut(&mut self.files[id.0 as usize]) {
-            file.release_text();
-        }
-    }
-
     pub fn next_id(&self) -> SourceId {
         SourceId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"))
     }

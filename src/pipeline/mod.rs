@@ -297,10 +297,9 @@ fn resolve(
     let mut downloaded = Vec::new();
     let mut suppressions = Vec::new();
     let mut invalid_suppressions = Vec::new();
-    let mut tf_ids = Vec::new();
     for read in parsed {
         let read::ReadFile {
-            mut file,
+            file,
             parsed,
             is_var_file,
             suppressions: found,
@@ -308,15 +307,7 @@ fn resolve(
         } = read;
         suppressions.extend(found);
         invalid_suppressions.extend(invalid);
-        // Every front end but Terraform's is done with the text: it is read again only to show
-        // a finding.
-        if !matches!(parsed, Parsed::Terraform(_)) {
-            file.release_text();
-        }
         let id = sources.add(file);
-        if matches!(parsed, Parsed::Terraform(_)) {
-            tf_ids.push(id);
-        }
         match parsed {
             Parsed::Kubernetes(k8s) => {
                 output.issues.extend(k8s.issues);
@@ -352,9 +343,6 @@ fn resolve(
     // The declarations are the largest structure of a run: gone before the next pass.
     drop(tf_files);
     drop(var_files);
-    for id in tf_ids {
-        sources.release_text(id);
-    }
     if !manifest_files.is_empty() {
         let terraform = clusters::TerraformIndex::new(output.placements.iter().map(|p| &**p));
         let placed = clusters::place(&manifest_files, &config.clusters, &terraform);

@@ -32,7 +32,7 @@ pub struct ReadFile {
     pub parsed: Parsed,
     /// A `--var-file`.
     pub is_var_file: bool,
-    /// Its `yunlint: allow` comments, read here: its text may be released before the suppress step.
+    /// Its `yunlint: allow` comments, read here: its text is released before the suppress step.
     pub suppressions: Vec<Suppression>,
     /// Its comments that cannot be read.
     pub invalid_suppressions: Vec<Finding>,
@@ -128,6 +128,10 @@ fn load_and_parse(
     } else {
         (Vec::new(), Vec::new())
     };
+    // Every front end is done with the text (Terraform's declarations keep a copy of their
+    // expressions' texts).
+    let mut file = file;
+    file.release_text();
     ReadFile {
         file,
         parsed,

@@ -15,9 +15,11 @@ use crate::source::{SourceId, Span};
 pub struct Expr {
     /// Where it is written: what diagnostics point at.
     pub span: Span,
-    /// HCL text that holds it at `range`: the file itself, or HCL written from a JSON value.
+    /// HCL text that holds it at `start..end`: the file itself, HCL written from a JSON value, or
+    /// once [`Decls::compact`] ran, the texts of every expression of the file end to end.
     text: Arc<String>,
-    range: Range<usize>,
+    start: u32,
+    end: u32,
     /// Whether offsets in `text` are offsets in the file, so spans inside the expression are exact.
     exact: bool,
 }
@@ -28,7 +30,8 @@ impl Expr {
         Expr {
             span: Span::new(source, range.clone()),
             text: Arc::clone(text),
-            range,
+            start: offset(range.start),
+            end: offset(range.end),
             exact: true,
         }
     }
@@ -37,14 +40,15 @@ impl Expr {
     pub fn translated(span: Span, hcl: String) -> Self {
         Expr {
             span,
-            range: 0..hcl.len(),
+            start: 0,
+            end: offset(hcl.len()),
             text: Arc::new(hcl),
             exact: false,
         }
     }
 
     pub fn text(&self) -> &str {
-        &self.text[self.range.clone()]
+        &self.text[self.start as usize..self.end as usize]
     }
 
     /// The syntax tree, built again from the text. The text parsed once already as part of its
@@ -59,7 +63,7 @@ impl Expr {
         match range {
             Some(r) if self.exact => Span::new(
                 self.span.source,
-                self.range.start + r.start..self.range.start + r.end,
+                self.span.start() + r.start..self.span.start() + r.end,
             ),
             _ => self.span,
         }
@@ -69,6 +73,11 @@ impl Expr {
     pub fn is_null(&self) -> bool {
         self.text().trim() == "null"
     }
+}
+
+/// Offsets in expression texts, 32-bit like [`Span`]'s.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).expect("expression texts are smaller than 4 GiB, like the files")
 }
 
 /// A `variable` block.
@@ -139,6 +148,42 @@ pub struct Decls {
     pub values: Vec<(String, Expr)>,
     /// Problems found while reading the declarations (a module `source` that is not a literal).
     pub issues: Vec<ParseIssue>,
+}
+
+impl Decls {
+    /// Copies the texts of every expression into one string and points the expressions at it,
+    /// so that the file's text is not needed any more: the expressions a resolver may evaluate are
+    /// a fraction of a file, which also holds every attribute it never reads, blocks and comments.
+    pub fn compact(&mut self) {
+        let mut exprs: Vec<&mut Expr> = Vec::new();
+        exprs.extend(self.variables.iter_mut().filter_map(|v| v.default.as_mut()));
+        exprs.extend(self.locals.iter_mut().map(|(_, e)| e));
+        exprs.extend(self.values.iter_mut().map(|(_, e)| e));
+        for p in &mut self.providers {
+            exprs.extend(p.attrs.0.iter_mut().map(|(_, e)| e));
+        }
+        for r in &mut self.resources {
+            exprs.extend(r.attrs.0.iter_mut().map(|(_, e)| e));
+        }
+        for c in &mut self.calls {
+            exprs.extend(c.attrs.0.iter_mut().map(|(_, e)| e));
+        }
+        let mut kept = String::with_capacity(exprs.iter().map(|e| e.text().len()).sum());
+        let ranges: Vec<(u32, u32)> = exprs
+            .iter()
+            .map(|e| {
+                let start = offset(kept.len());
+                kept.push_str(e.text());
+                (start, offset(kept.len()))
+            })
+            .collect();
+        let kept = Arc::new(kept);
+        for (expr, (start, end)) in exprs.into_iter().zip(ranges) {
+            expr.text = Arc::clone(&kept);
+            expr.start = start;
+            expr.end = end;
+        }
+    }
 }
 
 /// Nested blocks of a resource are read this deep for attribute paths (`rule.destination.bucket`

@@ -56,7 +56,7 @@ pub fn parse(
     kind: TfKind,
     syntax: Syntax,
 ) -> Result<TfFile, ParseIssue> {
-    let decls = match syntax {
+    let mut decls = match syntax {
         Syntax::Native => match hcl_edit::parser::parse_body(file.text()) {
             Ok(body) => native::read(id, file.text(), &body, kind),
             Err(e) => {
@@ -69,6 +69,7 @@ pub fn parse(
         },
         Syntax::Json => json::read(id, file.text(), kind)?,
     };
+    decls.compact();
     Ok(TfFile {
         id,
         path: file.path.clone(),
