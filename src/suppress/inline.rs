@@ -39,6 +39,10 @@ fn is_comment_or_blank(line: &str) -> bool {
 pub fn scan(file: &SourceFile, id: SourceId) -> (Vec<Suppression>, Vec<Finding>) {
     let mut found = Vec::new();
     let mut invalid = Vec::new();
+    // Most files have no suppression: one search of the whole text instead of one per line.
+    if !file.text().contains(MARKER) {
+        return (found, invalid);
+    }
     let lines: Vec<(usize, &str)> = file
         .text()
         .split_inclusive('\n')

@@ -56,6 +56,8 @@ struct Reference {
 #[derive(Default)]
 struct References {
     refs: Vec<Reference>,
+    /// The functions called, by name.
+    calls: BTreeSet<String>,
 }
 
 fn literal_key(op: &TraversalOperator) -> Option<String> {
@@ -103,9 +105,17 @@ impl Visit for References {
                 hcl_edit::visit::visit_for_expr(&mut inner, f);
                 self.refs
                     .extend(inner.refs.into_iter().filter(|r| !bound.contains(&r.root)));
+                self.calls.extend(inner.calls);
             }
             _ => visit_expr(self, node),
         }
+    }
+
+    fn visit_func_call(&mut self, node: &hcl_edit::expr::FuncCall) {
+        if node.name.namespace.is_empty() {
+            self.calls.insert(node.name.name.as_str().to_owned());
+        }
+        hcl_edit::visit::visit_func_call(self, node);
     }
 }
 
@@ -271,7 +281,7 @@ impl<'a> Scope<'a> {
         let mut path = hcl::Map::new();
         path.insert("module".to_owned(), Value::String(self.path_module.clone()));
         ctx.declare_var("path", Value::Object(path));
-        functions::declare(&mut ctx);
+        functions::declare(&mut ctx, &references.calls);
         let expr = functions::fold_try(hcl::Expression::from(expr.clone()), &ctx);
         match expr.evaluate(&ctx) {
             Ok(value) if weight(&value, 0) > MAX_VALUE_WEIGHT => Err(
@@ -373,55 +383,47 @@ pub fn as_string(value: &Value) -> Option<String> {
 mod functions {
     use super::*;
 
-    pub fn declare(ctx: &mut Context) {
+    /// Declares the functions an expression calls, and only those: a context with every
+    /// function costs more to build than most evaluations. A function not known here stays
+    /// undeclared, and the evaluation fails with the evaluator's "undefined function".
+    pub fn declare(ctx: &mut Context, called: &BTreeSet<String>) {
+        for name in called {
+            if let Some(def) = def(name) {
+                ctx.declare_func(name.as_str(), def);
+            }
+        }
+    }
+
+    fn def(name: &str) -> Option<FuncDef> {
         let any = || ParamType::Any;
         let string = || ParamType::String;
-        let defs: Vec<(&str, FuncDef)> = vec![
-            ("lower", FuncDef::new(lower, [string()])),
-            ("upper", FuncDef::new(upper, [string()])),
-            ("trimspace", FuncDef::new(trimspace, [string()])),
-            (
-                "lookup",
-                FuncDef::builder()
-                    .params([any(), string()])
-                    .variadic_param(any())
-                    .build(lookup),
-            ),
-            (
-                "coalesce",
-                FuncDef::builder().variadic_param(any()).build(coalesce),
-            ),
-            (
-                "format",
-                FuncDef::builder()
-                    .param(string())
-                    .variadic_param(any())
-                    .build(format),
-            ),
-            ("element", FuncDef::new(element, [any(), ParamType::Number])),
-            (
-                "merge",
-                FuncDef::builder().variadic_param(any()).build(merge),
-            ),
-            (
-                "concat",
-                FuncDef::builder().variadic_param(any()).build(concat),
-            ),
-            ("join", FuncDef::new(join, [string(), any()])),
-            ("split", FuncDef::new(split, [string(), string()])),
-            (
-                "replace",
-                FuncDef::new(replace, [string(), string(), string()]),
-            ),
-            ("tostring", FuncDef::new(tostring, [any()])),
-            ("length", FuncDef::new(length, [any()])),
-            ("contains", FuncDef::new(contains, [any(), any()])),
-            ("keys", FuncDef::new(keys, [any()])),
-            ("values", FuncDef::new(values, [any()])),
-        ];
-        for (name, def) in defs {
-            ctx.declare_func(name, def);
-        }
+        let variadic = |f: hcl::eval::Func| FuncDef::builder().variadic_param(any()).build(f);
+        Some(match name {
+            "lower" => FuncDef::new(lower, [string()]),
+            "upper" => FuncDef::new(upper, [string()]),
+            "trimspace" => FuncDef::new(trimspace, [string()]),
+            "lookup" => FuncDef::builder()
+                .params([any(), string()])
+                .variadic_param(any())
+                .build(lookup),
+            "coalesce" => variadic(coalesce),
+            "format" => FuncDef::builder()
+                .param(string())
+                .variadic_param(any())
+                .build(format),
+            "element" => FuncDef::new(element, [any(), ParamType::Number]),
+            "merge" => variadic(merge),
+            "concat" => variadic(concat),
+            "join" => FuncDef::new(join, [string(), any()]),
+            "split" => FuncDef::new(split, [string(), string()]),
+            "replace" => FuncDef::new(replace, [string(), string(), string()]),
+            "tostring" => FuncDef::new(tostring, [any()]),
+            "length" => FuncDef::new(length, [any()]),
+            "contains" => FuncDef::new(contains, [any(), any()]),
+            "keys" => FuncDef::new(keys, [any()]),
+            "values" => FuncDef::new(values, [any()]),
+            _ => return None,
+        })
     }
 
     /// `try(a, b, ...)`: the first argument that evaluates. Terraform evaluates it lazily, which
