@@ -62,7 +62,8 @@ pub struct SourceFile {
     /// Path relative to the project root, used in addresses and glob matching; shared with the
     /// placements read from the file.
     pub rel: Arc<str>,
-    pub path: PathBuf,
+    /// Absolute; shared with the Terraform pass, which groups files by directory.
+    pub path: Arc<Path>,
     /// The text, unless released (see [`SourceFile::release_text`]).
     text: OnceLock<Arc<String>>,
     /// The text's length, to tell whether a file read again is still the same.
@@ -85,7 +86,7 @@ impl SourceFile {
         SourceFile {
             display,
             rel,
-            path,
+            path: path.into(),
             len: text.len(),
             text: OnceLock::from(Arc::new(text)),
             on_disk: false,

@@ -15,7 +15,7 @@ mod resolve;
 pub mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -45,7 +45,7 @@ pub enum Syntax {
 /// One Terraform file, read into its declarations.
 pub struct TfFile {
     pub id: SourceId,
-    pub path: PathBuf,
+    pub path: Arc<Path>,
     pub kind: TfKind,
     pub decls: Decls,
 }
@@ -72,7 +72,7 @@ pub fn parse(
     decls.compact();
     Ok(TfFile {
         id,
-        path: file.path.clone(),
+        path: Arc::clone(&file.path),
         kind,
         decls,
     })
