@@ -151,7 +151,7 @@ pub fn place(
             let Some((provider, region)) = located else {
                 continue;
             };
-            let kind = if STORAGE_KINDS.contains(&m.kind.as_str()) {
+            let kind = if STORAGE_KINDS.contains(&m.kind) {
                 WorkloadKind::Storage
             } else {
                 WorkloadKind::Kubernetes

@@ -76,7 +76,7 @@ const DATA_CLASS_KEYS: [&str; 2] = ["yunlint.dev/data-class", "data-class"];
 pub struct Manifest {
     /// `Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `ReplicationController`, `Job`,
     /// `CronJob`, `Pod`, `PersistentVolumeClaim`, `PersistentVolume` or `StorageClass`.
-    pub kind: String,
+    pub kind: &'static str,
     /// `metadata.name`, or `metadata.generateName` when only that is set.
     pub name: String,
     pub namespace: Option<String>,
@@ -148,9 +148,26 @@ enum Shape {
 }
 
 /// The kinds read here, in the API groups that define them.
-fn shape(api_version: &str, kind: &str) -> Option<Shape> {
+/// Every kind [`shape`] reads: a manifest's kind is one of these, not a string of its own.
+const KINDS: [&str; 11] = [
+    "Pod",
+    "ReplicationController",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "StorageClass",
+];
+
+/// How an object of this kind is read, and the kind's name from [`KINDS`].
+fn shape(api_version: &str, kind: &str) -> Option<(Shape, &'static str)> {
+    let name = KINDS.iter().find(|k| **k == kind)?;
     let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
-    match (group, kind) {
+    let shape = match (group, kind) {
         ("", "Pod") => Some(Shape::Pod),
         ("", "ReplicationController")
         | ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet")
@@ -160,7 +177,8 @@ fn shape(api_version: &str, kind: &str) -> Option<Shape> {
         ("", "PersistentVolume") => Some(Shape::Volume),
         ("storage.k8s.io", "StorageClass") => Some(Shape::StorageClass),
         _ => None,
-    }
+    }?;
+    Some((shape, name))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -615,10 +633,10 @@ impl<'t> Reader<'t> {
             self.list(map);
             return;
         }
-        let Some(shape) = shape(api_version, kind_text) else {
+        let Some((shape, kind)) = shape(api_version, kind_text) else {
             return;
         };
-        match self.manifest(map, shape, kind_text, kind_span) {
+        match self.manifest(map, shape, kind, kind_span) {
             Ok(manifest) => self.manifests.push(manifest),
             Err(issue) => self.issues.push(issue),
         }
@@ -644,7 +662,7 @@ impl<'t> Reader<'t> {
         &mut self,
         map: &Map<'_>,
         shape: Shape,
-        kind: &str,
+        kind: &'static str,
         kind_span: Span,
     ) -> Result<Manifest, ParseIssue> {
         let Some(metadata) = self.map_at(map, "metadata", "")? else {
@@ -664,7 +682,7 @@ impl<'t> Reader<'t> {
         };
         let namespace = self.string_at(metadata, "namespace", "metadata")?;
         let mut manifest = Manifest {
-            kind: kind.to_owned(),
+            kind,
             name: name.value,
             namespace: namespace.map(|n| n.value),
             name_span: name.span,
@@ -1106,10 +1124,7 @@ mod tests {
         let t = STATEFULSET;
         let parsed = parse_text(t);
         let m = only(&parsed);
-        assert_eq!(
-            (m.kind.as_str(), m.name.as_str()),
-            ("StatefulSet", "ledger-db")
-        );
+        assert_eq!((m.kind, m.name.as_str()), ("StatefulSet", "ledger-db"));
         assert_eq!(m.namespace, None);
         assert_eq!(
             values(&m.regions),
@@ -1132,10 +1147,7 @@ mod tests {
         let t = CRONJOB;
         let parsed = parse_text(t);
         let m = only(&parsed);
-        assert_eq!(
-            (m.kind.as_str(), m.name.as_str()),
-            ("CronJob", "nightly-reconcile")
-        );
+        assert_eq!((m.kind, m.name.as_str()), ("CronJob", "nightly-reconcile"));
         assert_eq!(m.namespace.as_deref(), Some("ledger"));
         assert_eq!(
             values(&m.regions),
@@ -1160,7 +1172,7 @@ mod tests {
         let parsed = parse_text(t);
         let m = only(&parsed);
         assert_eq!(
-            (m.kind.as_str(), m.name.as_str()),
+            (m.kind, m.name.as_str()),
             ("PersistentVolumeClaim", "ledger-archive")
         );
         assert_eq!(
@@ -1184,7 +1196,7 @@ mod tests {
         let parsed = parse_text(t);
         let m = only(&parsed);
         assert_eq!(
-            (m.kind.as_str(), m.name.as_str()),
+            (m.kind, m.name.as_str()),
             ("StorageClass", "alicloud-disk-essd-finance")
         );
         // In file order: the parameters, then `allowedTopologies`.
@@ -1230,7 +1242,7 @@ mod tests {
         let names: Vec<_> = parsed
             .manifests
             .iter()
-            .map(|m| (m.kind.as_str(), m.name.as_str()))
+            .map(|m| (m.kind, m.name.as_str()))
             .collect();
         // The Service places nothing; the empty document is skipped.
         assert_eq!(
