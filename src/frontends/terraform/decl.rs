@@ -69,10 +69,38 @@ impl Expr {
         }
     }
 
+    /// The expression when it is one of the commonest forms, read from its text alone.
+    pub fn simple(&self) -> Option<Simple<'_>> {
+        let text = self.text();
+        if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            // No escapes, interpolations, directives or quotes: the text is the value.
+            let plain = !inner.contains(['"', '\\', '$', '%', '\n', '\r']);
+            return plain.then_some(Simple::String(inner));
+        }
+        let (root, name) = text.split_once('.')?;
+        let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        match root {
+            "var" | "local" if identifier => Some(Simple::Reference(root, name)),
+            _ => None,
+        }
+    }
+
     /// Whether the expression is the literal `null`.
     pub fn is_null(&self) -> bool {
         self.text().trim() == "null"
     }
+}
+
+/// An expression simple enough to evaluate without parsing it again.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Simple<'a> {
+    /// `"text"` with nothing to escape or interpolate.
+    String(&'a str),
+    /// `var.name` or `local.name`: the root and the name.
+    Reference(&'a str, &'a str),
 }
 
 /// Offsets in expression texts, 32-bit like [`Span`]'s.
@@ -195,4 +223,39 @@ pub const MAX_PATH_DEPTH: usize = 4;
 pub fn is_resource_attr_read(path: &str) -> bool {
     matches!(path, "count" | "for_each" | "tags" | "labels")
         || super::table::ATTRIBUTE_PATHS.contains(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_simple(text: &str, expected: Option<Simple<'_>>) {
+        let expr = Expr::native(SourceId(0), &Arc::new(text.to_owned()), 0..text.len());
+        assert_eq!(expr.simple(), expected, "{text}");
+    }
+
+    #[test]
+    fn only_plain_strings_and_bare_references_are_simple() {
+        assert_simple(r#""cn-shanghai""#, Some(Simple::String("cn-shanghai")));
+        assert_simple(r#""上海""#, Some(Simple::String("上海")));
+        assert_simple("var.region", Some(Simple::Reference("var", "region")));
+        assert_simple("local.dr-zone", Some(Simple::Reference("local", "dr-zone")));
+        for parsed in [
+            r#""${var.region}""#,
+            r#""a\"b""#,
+            r#""%{ if x }y%{ endif }""#,
+            "\"a\nb\"",
+            "var.regions.primary",
+            "var.regions[0]",
+            "var.1x",
+            "module.vpc",
+            "data.x",
+            "var.",
+            " var.region",
+            "\"",
+            "42",
+        ] {
+            assert_simple(parsed, None);
+        }
+    }
 }

@@ -12,7 +12,7 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression as EditExpr, TraversalOperator};
 use hcl_edit::visit::{Visit, visit_expr};
 
-use super::decl::Expr;
+use super::decl::{Expr, Simple};
 use crate::model::Via;
 use crate::source::Span;
 
@@ -203,8 +203,54 @@ impl<'a> Scope<'a> {
     }
 
     /// Evaluates an expression of a file; `note` describes its place in the chain.
+    ///
+    /// The commonest expressions, a plain string or a bare `var.x` / `local.x`, are evaluated
+    /// from their text: parsing them again was the largest part of the Terraform pass.
     pub fn eval_expr(&self, expr: &Expr, note: impl Into<Arc<str>>) -> Result<Val, Reason> {
-        self.eval(&expr.parse()?, expr.span, note)
+        let via = |note: Arc<str>| Via {
+            span: expr.span,
+            note,
+        };
+        match expr.simple() {
+            Some(Simple::String(text)) => Ok(Val {
+                value: Value::String(text.to_owned()),
+                chain: vec![via(note.into())],
+            }),
+            Some(Simple::Reference(root, name)) => {
+                let (value, chain_of_value) = self.reference(root, name, None)?;
+                let mut chain = vec![via(note.into())];
+                extend_chain(&mut chain, &chain_of_value);
+                Ok(Val {
+                    value: value.value,
+                    chain,
+                })
+            }
+            None => self.eval(&expr.parse()?, expr.span, note),
+        }
+    }
+
+    /// The value of `var.name` or `local.name` and the chain it came through (a member's own,
+    /// narrower chain for `local.name.member` when `member` is given).
+    fn reference(
+        &self,
+        root: &str,
+        name: &str,
+        member: Option<&str>,
+    ) -> Result<(Val, Vec<Via>), Reason> {
+        if root == "var" {
+            let value = self
+                .vars
+                .get(name)
+                .ok_or_else(|| format!("variable `{name}` is not declared"))?
+                .clone()?;
+            let chain = value.chain.clone();
+            return Ok((value, chain));
+        }
+        let value = self.local(name)?;
+        let chain = member
+            .and_then(|member| self.local_member_chain(name, member))
+            .unwrap_or_else(|| value.chain.clone());
+        Ok((value, chain))
     }
 
     /// Evaluates `expr` (written at `span`); `note` describes that place in the chain.
@@ -231,21 +277,16 @@ impl<'a> Scope<'a> {
                 continue;
             }
             let resolved = match (reference.root.as_str(), &reference.attr) {
-                ("var", Some(name)) => match self.vars.get(name) {
-                    None => Err(format!("variable `{name}` is not declared")),
-                    Some(v) => v.clone().map(|v| {
-                        let chain = v.chain.clone();
-                        (&mut var_obj, name, v, chain)
+                (root @ ("var" | "local"), Some(name)) => self
+                    .reference(root, name, reference.member.as_deref())
+                    .map(|(v, chain)| {
+                        let target = if root == "var" {
+                            &mut var_obj
+                        } else {
+                            &mut local_obj
+                        };
+                        (target, name, v, chain)
                     }),
-                },
-                ("local", Some(name)) => self.local(name).map(|v| {
-                    let chain = reference
-                        .member
-                        .as_deref()
-                        .and_then(|member| self.local_member_chain(name, member))
-                        .unwrap_or_else(|| v.chain.clone());
-                    (&mut local_obj, name, v, chain)
-                }),
                 ("path", _) => continue,
                 (r, a) => Err(format!(
                     "it depends on the {}",
@@ -259,11 +300,7 @@ impl<'a> Scope<'a> {
                     continue;
                 }
             };
-            for via in &chain_of_value {
-                if !chain.contains(via) {
-                    chain.push(via.clone());
-                }
-            }
+            extend_chain(&mut chain, &chain_of_value);
             target.insert(name.clone(), value.value);
         }
         if for_nesting(expr) > MAX_FOR_NESTING {
@@ -363,6 +400,15 @@ fn direct_value(
             scope.get(attr.as_str()).cloned()
         }
         _ => None,
+    }
+}
+
+/// Appends the steps of `more` that `chain` does not hold yet.
+fn extend_chain(chain: &mut Vec<Via>, more: &[Via]) {
+    for via in more {
+        if !chain.contains(via) {
+            chain.push(via.clone());
+        }
     }
 }
 
