@@ -208,17 +208,25 @@ impl Walk<'_> {
                 }
             })
             .threads(rayon::current_num_threads())
-            .build_parallel();
+            .clone();
         let found = std::sync::Mutex::new(Discovered::default());
-        walker.run(|| {
-            let (found, boundary) = (&found, &boundary);
-            Box::new(move |entry| {
-                if let Ok(entry) = entry {
-                    visit_entry(&entry, boundary, found);
-                }
-                ignore::WalkState::Continue
-            })
-        });
+        if rayon::current_num_threads() == 1 {
+            // The parallel walker's threads and idle waits cost a few milliseconds and gain
+            // nothing on one thread.
+            for entry in walker.build().flatten() {
+                visit_entry(&entry, &boundary, &found);
+            }
+        } else {
+            walker.build_parallel().run(|| {
+                let (found, boundary) = (&found, &boundary);
+                Box::new(move |entry| {
+                    if let Ok(entry) = entry {
+                        visit_entry(&entry, boundary, found);
+                    }
+                    ignore::WalkState::Continue
+                })
+            });
+        }
         let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
         out.files.extend(found.files);
         out.skipped.extend(found.skipped);
