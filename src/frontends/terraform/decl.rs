@@ -77,6 +77,13 @@ impl Expr {
             let plain = !inner.contains(['"', '\\', '$', '%', '\n', '\r']);
             return plain.then_some(Simple::String(inner));
         }
+        if !text.is_empty()
+            && text.len() <= 15
+            && text.bytes().all(|b| b.is_ascii_digit())
+            && (text == "0" || !text.starts_with('0'))
+        {
+            return text.parse().ok().map(Simple::Number);
+        }
         let (root, name) = text.split_once('.')?;
         let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && name
@@ -101,6 +108,8 @@ pub enum Simple<'a> {
     String(&'a str),
     /// `var.name` or `local.name`: the root and the name.
     Reference(&'a str, &'a str),
+    /// A whole number written in decimal (`count = 2`).
+    Number(u64),
 }
 
 /// Offsets in expression texts, 32-bit like [`Span`]'s.
@@ -240,6 +249,8 @@ mod tests {
         assert_simple(r#""上海""#, Some(Simple::String("上海")));
         assert_simple("var.region", Some(Simple::Reference("var", "region")));
         assert_simple("local.dr-zone", Some(Simple::Reference("local", "dr-zone")));
+        assert_simple("0", Some(Simple::Number(0)));
+        assert_simple("42", Some(Simple::Number(42)));
         for parsed in [
             r#""${var.region}""#,
             r#""a\"b""#,
@@ -253,7 +264,11 @@ mod tests {
             "var.",
             " var.region",
             "\"",
-            "42",
+            "042",
+            "4.2",
+            "-1",
+            "1e3",
+            "1234567890123456",
         ] {
             assert_simple(parsed, None);
         }

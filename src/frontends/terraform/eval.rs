@@ -204,8 +204,9 @@ impl<'a> Scope<'a> {
 
     /// Evaluates an expression of a file; `note` describes its place in the chain.
     ///
-    /// The commonest expressions, a plain string or a bare `var.x` / `local.x`, are evaluated
-    /// from their text: parsing them again was the largest part of the Terraform pass.
+    /// The commonest expressions, a plain string, a whole number or a bare `var.x` / `local.x`,
+    /// are evaluated from their text: parsing them again was the largest part of the Terraform
+    /// pass.
     pub fn eval_expr(&self, expr: &Expr, note: impl Into<Arc<str>>) -> Result<Val, Reason> {
         let via = |note: Arc<str>| Via {
             span: expr.span,
@@ -214,6 +215,10 @@ impl<'a> Scope<'a> {
         match expr.simple() {
             Some(Simple::String(text)) => Ok(Val {
                 value: Value::String(text.to_owned()),
+                chain: vec![via(note.into())],
+            }),
+            Some(Simple::Number(n)) => Ok(Val {
+                value: Value::Number(n.into()),
                 chain: vec![via(note.into())],
             }),
             Some(Simple::Reference(root, name)) => {
