@@ -6,6 +6,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use hcl::Value;
+use hcl_edit::expr::{Expression as EditExpr, ObjectKey};
 
 use super::decl::{Attrs, CallDecl, Expr, ResourceDecl};
 use super::eval::{Reason, Scope, Val, as_string};
@@ -590,21 +591,60 @@ fn instance_keys(instance: &Instance<'_, '_>, r: &ResourceDecl) -> Vec<String> {
     Vec::new()
 }
 
+/// Tag and label keys that hold the data class, first match wins.
+const DATA_CLASS_KEYS: [&str; 3] = ["data-class", "data_class", "DataClass"];
+
 /// The `data-class` tag or label of a resource, JR/T 0197-2020 level 1 to 5.
 fn data_class(instance: &Instance<'_, '_>, r: &ResourceDecl) -> Option<Resolved<u8>> {
     ["tags", "labels"].iter().find_map(|attr_name| {
         let expr = r.attrs.get(attr_name)?;
         let span = expr.span;
-        let val = instance.scope.eval_expr(expr, "data class tag").ok()?;
-        let Value::Object(map) = &val.value else {
-            return None;
+        let entry_of = |val: Val| {
+            let Value::Object(mut map) = val.value else {
+                return None;
+            };
+            DATA_CLASS_KEYS.iter().find_map(|k| map.swap_remove(*k))
         };
-        let class = ["data-class", "data_class", "DataClass"]
-            .iter()
-            .find_map(|k| map.get(*k))?;
-        let class: u8 = as_string(class)?.trim().parse().ok()?;
+        let note = "data class tag";
+        let class = if expr.simple().is_some() {
+            entry_of(instance.scope.eval_expr(expr, note).ok()?)?
+        } else {
+            let parsed = expr.parse().ok()?;
+            match class_entry(&parsed) {
+                // An object written out: only the entry that holds the class is evaluated, so an
+                // unknown value in another tag does not hide it.
+                Some(Some(entry)) => instance.scope.eval(entry, span, note).ok()?.value,
+                Some(None) => return None,
+                None => entry_of(instance.scope.eval(&parsed, span, note).ok()?)?,
+            }
+        };
+        let class: u8 = as_string(&class)?.trim().parse().ok()?;
         (1..=5).contains(&class).then(|| Resolved::new(class, span))
     })
+}
+
+/// For an object constructor whose keys are all written out (the parser refuses a repeated key):
+/// the value of its data-class entry, or `Some(None)` when it has none. `None` for any other
+/// expression, which must be evaluated whole.
+fn class_entry(expr: &EditExpr) -> Option<Option<&EditExpr>> {
+    let EditExpr::Object(object) = expr else {
+        return None;
+    };
+    let mut entries = Vec::new();
+    for (key, value) in object.iter() {
+        let key = match key {
+            ObjectKey::Ident(ident) => ident.as_str(),
+            ObjectKey::Expression(EditExpr::String(s)) => s.as_str(),
+            ObjectKey::Expression(_) => return None,
+        };
+        entries.push((key, value.expr()));
+    }
+    Some(DATA_CLASS_KEYS.iter().find_map(|wanted| {
+        entries
+            .iter()
+            .find(|(key, _)| key == wanted)
+            .map(|(_, value)| *value)
+    }))
 }
 
 /// Values for a root module from a tfvars file's `name = value` lines.
@@ -630,5 +670,31 @@ pub fn cli_value(name: &str, value: &str, span: Span) -> RootValue {
                 note: format!("`{name}` set with --var").into(),
             }],
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(text: &str) -> Option<Option<String>> {
+        let parsed = hcl_edit::parser::parse_expr(text).expect("valid HCL");
+        class_entry(&parsed).map(|found| found.map(|e| e.to_string().trim().to_owned()))
+    }
+
+    #[test]
+    fn the_class_entry_of_a_written_out_object_is_found_without_the_other_tags() {
+        assert_eq!(
+            entry(r#"{ owner = module.x.id, "data-class" = "4" }"#),
+            Some(Some(r#""4""#.into()))
+        );
+        assert_eq!(
+            entry("{ data_class = var.c, DataClass = 2, data-class = 3 }"),
+            Some(Some("3".into())),
+            "`data-class` first, whatever the order written"
+        );
+        assert_eq!(entry(r#"{ owner = "ops" }"#), Some(None));
+        assert_eq!(entry("merge(var.tags, { data-class = 3 })"), None);
+        assert_eq!(entry("{ (local.key) = 3 }"), None, "a computed key");
     }
 }
