@@ -222,9 +222,9 @@ impl<'a> Scope<'a> {
                 chain: vec![via(note.into())],
             }),
             Some(Simple::Reference(root, name)) => {
-                let (value, chain_of_value) = self.reference(root, name, None)?;
+                let (value, _) = self.reference(root, name, None)?;
                 let mut chain = vec![via(note.into())];
-                extend_chain(&mut chain, &chain_of_value);
+                extend_chain(&mut chain, &value.chain);
                 Ok(Val {
                     value: value.value,
                     chain,
@@ -234,28 +234,25 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The value of `var.name` or `local.name` and the chain it came through (a member's own,
-    /// narrower chain for `local.name.member` when `member` is given).
+    /// The value of `var.name` or `local.name`, and for `local.name.member` (when `member` is
+    /// given) the member's own chain when it is narrower than the value's.
     fn reference(
         &self,
         root: &str,
         name: &str,
         member: Option<&str>,
-    ) -> Result<(Val, Vec<Via>), Reason> {
+    ) -> Result<(Val, Option<Vec<Via>>), Reason> {
         if root == "var" {
             let value = self
                 .vars
                 .get(name)
                 .ok_or_else(|| format!("variable `{name}` is not declared"))?
                 .clone()?;
-            let chain = value.chain.clone();
-            return Ok((value, chain));
+            return Ok((value, None));
         }
         let value = self.local(name)?;
-        let chain = member
-            .and_then(|member| self.local_member_chain(name, member))
-            .unwrap_or_else(|| value.chain.clone());
-        Ok((value, chain))
+        let member_chain = member.and_then(|member| self.local_member_chain(name, member));
+        Ok((value, member_chain))
     }
 
     /// Evaluates `expr` (written at `span`); `note` describes that place in the chain.
@@ -298,14 +295,14 @@ impl<'a> Scope<'a> {
                     describe_reference(r, a.as_deref())
                 )),
             };
-            let (target, name, value, chain_of_value) = match resolved {
+            let (target, name, value, member_chain) = match resolved {
                 Ok(found) => found,
                 Err(reason) => {
                     first_failure.get_or_insert(reason);
                     continue;
                 }
             };
-            extend_chain(&mut chain, &chain_of_value);
+            extend_chain(&mut chain, member_chain.as_deref().unwrap_or(&value.chain));
             target.insert(name.clone(), value.value);
         }
         if for_nesting(expr) > MAX_FOR_NESTING {
