@@ -186,7 +186,8 @@ impl Walk<'_> {
 
     fn walk_dir(&self, dir: &Path, out: &mut Discovered) {
         let boundary = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let walker = WalkBuilder::new(dir)
+        let mut walker = WalkBuilder::new(dir);
+        walker
             .hidden(true)
             .git_ignore(true)
             .git_exclude(true)
@@ -207,8 +208,7 @@ impl Walk<'_> {
                     !exclude.is_match(rel)
                 }
             })
-            .threads(rayon::current_num_threads())
-            .clone();
+            .threads(rayon::current_num_threads());
         let found = std::sync::Mutex::new(Discovered::default());
         if rayon::current_num_threads() == 1 {
             // The parallel walker's threads and idle waits cost a few milliseconds and gain

@@ -244,7 +244,7 @@ mod tests {
     }
 
     #[test]
-    fn only_plain_strings_and_bare_references_are_simple() {
+    fn only_plain_strings_whole_numbers_and_bare_references_are_simple() {
         assert_simple(r#""cn-shanghai""#, Some(Simple::String("cn-shanghai")));
         assert_simple(r#""上海""#, Some(Simple::String("上海")));
         assert_simple("var.region", Some(Simple::Reference("var", "region")));
