@@ -360,3 +360,71 @@ fn runs_without_home_network_or_environment() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["summary"]["errors"], 17);
 }
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_is_written_to_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // `-o /dev/null` is the same case: a rename over it would replace the device
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = yunlint(
+        Path::new(&fixture("k8s-parse")),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            fifo.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+    // checked before waiting for the reader, which never returns when the FIFO was replaced
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    let report = reader.join().unwrap();
+    assert!(
+        report.starts_with('{'),
+        "the reader got the report: {report}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_replaces_the_file_it_points_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    std::fs::write(reports.join("yunlint.json"), "old").unwrap();
+    let link = dir.path().join("latest.json");
+    std::os::unix::fs::symlink(reports.join("yunlint.json"), &link).unwrap();
+    let out = yunlint(
+        Path::new(&fixture("k8s-parse")),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            link.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    let report = std::fs::read_to_string(reports.join("yunlint.json")).unwrap();
+    assert!(report.starts_with('{'), "{report}");
+}

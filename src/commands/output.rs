@@ -20,8 +20,22 @@ pub fn emit(text: &str, file: Option<&Path>) -> Result<(), Fatal> {
                 ))),
             }
         }
-        Some(path) => write_atomically(path, text)
+        Some(path) => write_file(path, text)
             .map_err(|e| Fatal::message(format!("cannot write `{}`: {e}", path.display()))),
+    }
+}
+
+/// Writes a report to `--output`. A device, FIFO or socket (`-o /dev/null`, `-o /dev/stderr`) is
+/// written to: renaming a file over it would replace it, and for root, `/dev/null` itself. A
+/// symbolic link is followed, so that the file it points at is replaced rather than the link.
+fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+        return file.write_all(text.as_bytes());
+    }
+    match std::fs::canonicalize(path) {
+        Ok(target) => write_atomically(&target, text),
+        Err(_) => write_atomically(path, text),
     }
 }
 
