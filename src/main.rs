@@ -5,7 +5,9 @@ use yunlint::cli::Cli;
 use yunlint::commands::{self, Fatal};
 
 // A fifth of the instructions of a run went to the system allocator (callgrind, docs/performance.md):
-// mimalloc is markedly faster for many small, short-lived allocations of syntax trees.
+// mimalloc is markedly faster for many small, short-lived allocations of syntax trees. It is built
+// without transparent huge pages (Cargo.toml): each 2 MiB page is zeroed whole when first touched,
+// which for a short run that frees and reuses memory only raised the peak (50k files: 190 -> 176 MB).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
