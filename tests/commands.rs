@@ -361,6 +361,22 @@ fn runs_without_home_network_or_environment() {
     assert_eq!(doc["summary"]["errors"], 17);
 }
 
+/// `check --format json --output PATH` on a fixture with findings, which must not fail.
+#[cfg(unix)]
+fn json_report_to(path: &Path) {
+    let out = yunlint(
+        Path::new(&fixture("k8s-parse")),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+}
+
 #[cfg(unix)]
 #[test]
 fn output_to_a_fifo_is_written_to_not_replaced() {
@@ -379,17 +395,7 @@ fn output_to_a_fifo_is_written_to_not_replaced() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
     };
-    let out = yunlint(
-        Path::new(&fixture("k8s-parse")),
-        &[
-            "check",
-            "--format",
-            "json",
-            "--output",
-            fifo.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+    json_report_to(&fifo);
     // checked before waiting for the reader, which never returns when the FIFO was replaced
     assert!(
         std::fs::symlink_metadata(&fifo)
@@ -413,17 +419,7 @@ fn output_through_a_symlink_replaces_the_file_it_points_at() {
     std::fs::write(reports.join("yunlint.json"), "old").unwrap();
     let link = dir.path().join("latest.json");
     std::os::unix::fs::symlink(reports.join("yunlint.json"), &link).unwrap();
-    let out = yunlint(
-        Path::new(&fixture("k8s-parse")),
-        &[
-            "check",
-            "--format",
-            "json",
-            "--output",
-            link.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+    json_report_to(&link);
     assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
     let report = std::fs::read_to_string(reports.join("yunlint.json")).unwrap();
     assert!(report.starts_with('{'), "{report}");
