@@ -19,7 +19,7 @@ use std::sync::Arc;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use jsonc_parser::ast::{Array, Object, Value};
 use jsonc_parser::common::{Range, Ranged};
-use jsonc_parser::errors::{ParseError, ParseErrorKind};
+use jsonc_parser::errors::ParseErrorKind;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -43,8 +43,9 @@ const TAG_ATTRIBUTES: [&str; 3] = ["tags", "labels", "tags_all"];
 /// Why a value is unknown.
 type Reason = String;
 
-/// Strict JSON: `terraform show -json` never writes comments, trailing commas or JSON5 literals.
-pub(crate) fn strict() -> ParseOptions {
+/// Strict JSON: `terraform show -json` and Terraform's JSON syntax allow no comments, trailing commas
+/// or JSON5 literals.
+fn strict() -> ParseOptions {
     ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -91,14 +92,16 @@ fn parse_with(
     table: &Table,
 ) -> FileOutput {
     let mut out = FileOutput::default();
-    let collect = CollectOptions {
-        comments: CommentCollectionStrategy::Off,
-        tokens: false,
-    };
-    let root = match jsonc_parser::parse_to_ast(file.text(), &collect, &strict()) {
-        Ok(result) => result.value,
-        Err(e) => {
-            out.issues.push(syntax_issue(id, &e, file.text().len()));
+    let root = match parse_strict(id, file.text(), |span| {
+        ParseIssue::new(
+            span,
+            "the JSON nests deeper than 512 levels, which no Terraform plan does",
+        )
+        .with_help(PLAN_HELP)
+    }) {
+        Ok(root) => root,
+        Err(issue) => {
+            out.issues.push(issue);
             return out;
         }
     };
@@ -124,21 +127,33 @@ fn parse_with(
 
 const PLAN_HELP: &str = "write the plan with `terraform plan -out plan.out`, then `terraform show -json plan.out > plan.json`";
 
-fn syntax_issue(id: SourceId, e: &ParseError, len: usize) -> ParseIssue {
-    let range = e.range();
-    let span = Span::new(id, range.start.min(len)..range.end.min(len));
-    match e.kind() {
-        ParseErrorKind::NestingDepthExceeded => ParseIssue::new(
-            span,
-            "the JSON nests deeper than 512 levels, which no Terraform plan does",
-        )
-        .with_help(PLAN_HELP),
-        kind => ParseIssue::new(span, lowercase_first(&kind.to_string())),
+/// Parses strict JSON (plans and Terraform's JSON syntax). A syntax error is an issue at its span,
+/// in the parser's words; nesting past the parser's limit gets `too_deep`'s issue instead.
+pub(crate) fn parse_strict<'t>(
+    id: SourceId,
+    text: &'t str,
+    too_deep: impl FnOnce(Span) -> ParseIssue,
+) -> Result<Option<Value<'t>>, ParseIssue> {
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Off,
+        tokens: false,
+    };
+    match jsonc_parser::parse_to_ast(text, &collect, &strict()) {
+        Ok(result) => Ok(result.value),
+        Err(e) => {
+            let range = e.range();
+            let len = text.len();
+            let span = Span::new(id, range.start.min(len)..range.end.min(len));
+            Err(match e.kind() {
+                ParseErrorKind::NestingDepthExceeded => too_deep(span),
+                kind => ParseIssue::new(span, lowercase_first(&kind.to_string())),
+            })
+        }
     }
 }
 
 /// rustc style: messages start in lowercase (`jsonc-parser` capitalises them).
-pub(crate) fn lowercase_first(text: &str) -> String {
+fn lowercase_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),

@@ -6,8 +6,6 @@
 
 use jsonc_parser::ast::{Object, ObjectProp, Value};
 use jsonc_parser::common::Ranged;
-use jsonc_parser::errors::ParseErrorKind;
-use jsonc_parser::{CollectOptions, CommentCollectionStrategy};
 
 use super::TfKind;
 use super::decl::{
@@ -15,7 +13,7 @@ use super::decl::{
     is_resource_attr_read,
 };
 use crate::frontends::ParseIssue;
-use crate::frontends::plan_json::{lowercase_first, strict};
+use crate::frontends::plan_json::parse_strict;
 use crate::source::{SourceId, Span};
 
 /// How a JSON string is read.
@@ -28,22 +26,11 @@ enum Strings {
 }
 
 pub fn read(id: SourceId, text: &str, kind: TfKind) -> Result<Decls, ParseIssue> {
-    let collect = CollectOptions {
-        comments: CommentCollectionStrategy::Off,
-        tokens: false,
-    };
-    let root = jsonc_parser::parse_to_ast(text, &collect, &strict()).map_err(|e| {
-        let range = e.range();
-        let span = Span::new(id, range.start.min(text.len())..range.end.min(text.len()));
-        match e.kind() {
-            ParseErrorKind::NestingDepthExceeded => {
-                ParseIssue::new(span, "the JSON nests deeper than 512 levels")
-            }
-            kind => ParseIssue::new(span, lowercase_first(&kind.to_string())),
-        }
+    let root = parse_strict(id, text, |span| {
+        ParseIssue::new(span, "the JSON nests deeper than 512 levels")
     })?;
-    let Some(Value::Object(root)) = root.value else {
-        let range = root.value.as_ref().map_or(0..0, |v| v.start()..v.end());
+    let Some(Value::Object(root)) = root else {
+        let range = root.as_ref().map_or(0..0, |v| v.start()..v.end());
         return Err(ParseIssue::new(
             Span::new(id, range),
             "a Terraform JSON file holds one JSON object",
@@ -343,13 +330,15 @@ impl Reader {
 mod tests {
     use super::*;
 
-    fn hcl(json: &str, strings: Strings) -> String {
-        let parsed = jsonc_parser::parse_to_ast(json, &CollectOptions::default(), &strict())
+    fn value(json: &str) -> Value<'_> {
+        parse_strict(SourceId(0), json, |span| ParseIssue::new(span, "too deep"))
             .unwrap()
-            .value
-            .unwrap();
+            .unwrap()
+    }
+
+    fn hcl(json: &str, strings: Strings) -> String {
         let mut out = String::new();
-        write_hcl(&parsed, strings, &mut out);
+        write_hcl(&value(json), strings, &mut out);
         out
     }
 
@@ -378,12 +367,6 @@ mod tests {
 
     #[test]
     fn provider_references_in_both_spellings() {
-        fn value(s: &str) -> Value<'_> {
-            jsonc_parser::parse_to_ast(s, &CollectOptions::default(), &strict())
-                .unwrap()
-                .value
-                .unwrap()
-        }
         assert_eq!(
             reference_key(&value(r#""alicloud.dr""#)).as_deref(),
             Some("alicloud.dr")
