@@ -134,6 +134,21 @@ pub enum Origin {
     Kubernetes,
 }
 
+/// One Terraform provider configuration, as the resources that use it see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderConfig {
+    /// `provider.alicloud.dr`, after the module instance's address (`envs/prod:module.db.`).
+    pub address: String,
+    /// The `provider` block, or the first resource using the configuration when no block
+    /// configures it (the implicit default configuration).
+    pub span: Span,
+    /// Whether a `provider` block configures it.
+    pub declared: bool,
+    /// The region of resources that use it was taken from the configuration (no region of their
+    /// own), so an unresolved region is the configuration's problem.
+    pub region_inherited: bool,
+}
+
 /// A DR copy, backup or read replica: checked like a placement, in its own region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replica {
@@ -167,6 +182,10 @@ pub struct Placement {
     pub required_regions: Vec<Resolved<String>>,
     /// The Kubernetes cluster a manifest runs on.
     pub cluster: Option<String>,
+    /// The Terraform provider configuration the resource uses, when its region comes from there.
+    /// Findings that are about the configuration rather than the resource (an unregistered
+    /// provider, a region only the environment sets) are reported once per configuration.
+    pub provider_config: Option<Arc<ProviderConfig>>,
     pub origin: Origin,
     pub source: SourceId,
 }

@@ -13,6 +13,8 @@ const TABLE: &str = include_str!("resources.toml");
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
+    /// Providers whose resources run no workload and hold no data (`random`, `null`, `tls`...).
+    pub non_placing: Vec<String>,
     pub providers: BTreeMap<String, ProviderSpec>,
     pub resources: BTreeMap<String, ResourceSpec>,
 }
@@ -133,14 +135,14 @@ impl Table {
             .map(|(name, spec)| (name.as_str(), spec))
     }
 
-    /// The provider a resource of `resource_type` is placed by: the table's, else a provider the
-    /// policy registry knows (`hint` names it, as a plan's `provider_name` does). `None` for
-    /// utility providers (`random`, `null`, `local`): their resources run nowhere.
+    /// The provider a resource of `resource_type` is placed by: the table's, else the provider
+    /// `hint` names (as a plan's `provider_name` does), else the type's prefix, as Terraform infers
+    /// it. A provider the registry does not know still places its resources (and YL102 says so).
+    /// `None` only for the providers listed in `non_placing`: their resources run nowhere.
     pub fn placing_provider(
         &self,
         resource_type: &str,
         hint: Option<&str>,
-        known: &std::collections::BTreeSet<String>,
     ) -> Option<PlacingProvider<'_>> {
         let (ptype, spec) = match self.provider_of(resource_type) {
             Some((ptype, spec)) => (ptype.to_owned(), Some(spec)),
@@ -148,12 +150,12 @@ impl Table {
                 let ptype = hint
                     .map(str::to_owned)
                     .or_else(|| resource_type.split('_').next().map(str::to_owned))?;
-                if !known.contains(&ptype) {
-                    return None;
-                }
                 (ptype, None)
             }
         };
+        if self.non_placing.contains(&ptype) {
+            return None;
+        }
         let registry_id = spec
             .and_then(|s| s.registry_id.clone())
             .unwrap_or_else(|| ptype.clone());
