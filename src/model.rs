@@ -98,13 +98,16 @@ pub enum ReplicaRole {
     Dr,
     Backup,
     ReadReplica,
+    /// Edge nodes of a CDN or an acceleration service, which cache and serve the content.
+    Edge,
 }
 
 impl ReplicaRole {
-    pub const ALL: [ReplicaRole; 3] = [
+    pub const ALL: [ReplicaRole; 4] = [
         ReplicaRole::Dr,
         ReplicaRole::Backup,
         ReplicaRole::ReadReplica,
+        ReplicaRole::Edge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +115,7 @@ impl ReplicaRole {
             ReplicaRole::Dr => "dr",
             ReplicaRole::Backup => "backup",
             ReplicaRole::ReadReplica => "read-replica",
+            ReplicaRole::Edge => "edge",
         }
     }
 

@@ -458,7 +458,8 @@ impl<'r, 'a> RootRun<'r, 'a> {
             })
             .collect();
 
-        let replicas = replicas(instance, r, &registry_id);
+        let mut replicas = replicas(instance, r, &registry_id);
+        replicas.extend(scope_replicas(instance, r, &registry_id));
         let data_class = data_class(instance, r);
         let instances = instance_keys(instance, r);
         let path = self
@@ -530,6 +531,72 @@ fn replicas(instance: &Instance<'_, '_>, r: &ResourceDecl, registry_id: &str) ->
             })
             .collect()
     }
+}
+
+/// The service areas outside mainland China where a CDN or acceleration service caches content:
+/// one edge replica each, in the area (which the registry lists as outside the mainland).
+fn scope_replicas(
+    instance: &Instance<'_, '_>,
+    r: &ResourceDecl,
+    registry_id: &str,
+) -> Vec<Replica> {
+    let Some(spec) = RESOURCES.resources.get(&r.rtype) else {
+        return Vec::new();
+    };
+    spec.scopes
+        .iter()
+        .filter_map(|scope| {
+            let written = scope
+                .attr
+                .as_ref()
+                .and_then(|a| r.attrs.get(a).map(|e| (a, e)));
+            let (span, area) = match (written, &scope.default) {
+                (Some((attr, expr)), _) => (
+                    expr.span,
+                    instance
+                        .scope
+                        .eval_expr(expr, format!("`{attr}`: the service area"))
+                        .and_then(|v| string_of(&v).map(|s| (s, v.chain))),
+                ),
+                (None, Some(default)) => (r.span, Ok((default.clone(), Vec::new()))),
+                (None, None) => (
+                    r.span,
+                    Err(format!(
+                        "`{}` is not set, and the provider documents no default service area",
+                        scope.attr.as_deref().unwrap_or("the service area")
+                    )),
+                ),
+            };
+            if let Ok((area, _)) = &area
+                && scope.mainland.contains(area)
+            {
+                return None;
+            }
+            let region = match area {
+                Ok((area, chain)) => Ok(Resolved {
+                    value: area,
+                    span,
+                    via: chain.into_iter().skip(1).collect(),
+                }),
+                Err(reason) => Err(Unresolved {
+                    reason,
+                    span,
+                    help: scope.attr.as_ref().map(|a| {
+                        format!(
+                            "set `{a}` to a mainland service area: {}",
+                            scope.mainland.join(", ")
+                        )
+                    }),
+                }),
+            };
+            Some(Replica {
+                role: Resolved::new(crate::model::ReplicaRole::Edge, span),
+                provider: Resolved::new(registry_id.to_owned(), r.span),
+                region,
+                zones: Vec::new(),
+            })
+        })
+        .collect()
 }
 
 fn spec_zones(rtype: &str) -> &'static [String] {

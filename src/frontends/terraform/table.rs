@@ -65,6 +65,9 @@ pub struct ResourceSpec {
     pub zone_refs: BTreeMap<String, String>,
     #[serde(default)]
     pub replicas: Vec<ReplicaSpec>,
+    /// Service areas that can put content outside mainland China (CDN scopes).
+    #[serde(default)]
+    pub scopes: Vec<ScopeSpec>,
     /// Network links to another region: no data copy, kept for a future cross-border-access rule.
     #[serde(default)]
     pub peers: Vec<PeerSpec>,
@@ -83,6 +86,21 @@ pub struct ReplicaSpec {
     pub side: Option<String>,
     #[serde(default)]
     pub zones: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// A service area: where a CDN or acceleration service caches and serves content, whatever the
+/// provider's region. Every area that is not in `mainland` is an edge replica in that area.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSpec {
+    /// The argument naming the area; absent when the resource type itself fixes it.
+    pub attr: Option<String>,
+    /// The area when the argument is not set, where the provider documents one.
+    pub default: Option<String>,
+    /// Areas that keep the content in mainland China.
+    #[serde(default)]
+    pub mainland: Vec<String>,
     pub note: Option<String>,
 }
 
@@ -112,11 +130,15 @@ pub static ATTRIBUTE_PATHS: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
         .values()
         .flat_map(|p| &p.resource_region);
     let resources = RESOURCES.resources.values().flat_map(|r| {
-        r.zones.iter().chain(&r.region_attrs).chain(
-            r.replicas
-                .iter()
-                .flat_map(|rep| std::iter::once(&rep.region).chain(&rep.zones)),
-        )
+        r.zones
+            .iter()
+            .chain(&r.region_attrs)
+            .chain(
+                r.replicas
+                    .iter()
+                    .flat_map(|rep| std::iter::once(&rep.region).chain(&rep.zones)),
+            )
+            .chain(r.scopes.iter().filter_map(|s| s.attr.as_ref()))
     });
     providers.chain(resources).cloned().collect()
 });
