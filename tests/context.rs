@@ -175,3 +175,78 @@ fn a_module_file_is_judged_through_every_caller_and_never_as_a_root() {
     assert!(placements.contains("envs/dr:module.x.alicloud_db_instance.ledger"));
     assert!(!placements.iter().any(|a| a.starts_with("modules/x:")));
 }
+
+/// The JSON document a command writes in `dir`.
+fn document(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_yunlint"))
+        .args(args)
+        .args(["--format", "json", "--as-of", "2026-11-23"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: {args:?} wrote no JSON ({e}): {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// Every fixture repository whose configuration is valid.
+fn fixture_repositories() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![fixture("")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            }
+        }
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if dir.join("yunlint.toml").is_file() && !name.starts_with("bad-config") {
+            out.push(dir);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_findings_placement_is_in_the_inventory_of_the_same_run() {
+    let repositories = fixture_repositories();
+    assert!(repositories.len() > 20, "{repositories:?}");
+    for dir in repositories {
+        let check = document(&dir, &["check"]);
+        let inventory = document(&dir, &["inventory"]);
+        let listed = inventory["placements"].as_array().unwrap();
+        for finding in check["findings"].as_array().unwrap() {
+            let code = finding["code"].as_str().unwrap();
+            let message = finding["message"].as_str().unwrap();
+            if let Some(address) = finding["placement"]["address"].as_str() {
+                assert!(
+                    listed.iter().any(|p| p["address"] == address),
+                    "{}: {code} on `{address}` is not in the inventory",
+                    dir.display()
+                );
+            } else if code == "YL204" {
+                // something that cannot be inspected: listed with its reason
+                assert!(
+                    listed.iter().any(|p| {
+                        p["region"].is_null()
+                            && message
+                                == format!(
+                                    "placement of `{}` cannot be determined: {}",
+                                    p["address"].as_str().unwrap(),
+                                    p["region_reason"].as_str().unwrap_or_default()
+                                )
+                    }),
+                    "{}: `{message}` is not in the inventory",
+                    dir.display()
+                );
+            }
+        }
+    }
+}

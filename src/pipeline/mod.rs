@@ -217,7 +217,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     if !context.is_whole_root() {
         findings.retain(reported);
         placements.retain(|p| placement_spans(p).any(|s| covered(&s)));
-        unverifiable.retain(|u| covered(&u.unresolved.span));
+        unverifiable.retain(|u| covered(&u.unresolved.span) || covered(&u.declared));
     }
 
     Ok(LintRun {
