@@ -50,6 +50,10 @@ pub struct FindingSubject {
     pub region: Option<String>,
     /// `Some(role)` when the finding is about a replica of the placement.
     pub replica: Option<String>,
+    /// Where the finding is about, for its identity across runs: the placement's provider and
+    /// region, then the replica's role, provider and region when it is about a replica (or
+    /// covers one), so that any change of place is a new finding.
+    pub places: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -173,11 +173,20 @@ impl Subject<'_> {
     }
 
     pub fn finding_subject(&self) -> FindingSubject {
+        let mut places = vec![place(
+            None,
+            &self.placement.provider.value,
+            &self.placement.region,
+        )];
+        if let Some(r) = self.replica {
+            places.push(replica_place(r));
+        }
         FindingSubject {
             address: self.placement.address.clone(),
             provider: self.provider().value.clone(),
             region: self.region().as_ref().ok().map(|r| r.value.clone()),
             replica: self.replica.map(|r| r.role.value.as_str().to_owned()),
+            places,
         }
     }
 
@@ -191,6 +200,23 @@ impl Subject<'_> {
 }
 
 /// A check over one subject. Rules see placements and the policy only: no files, environment or clock.
+/// `alicloud cn-hangzhou`, `dr alicloud cn-hongkong`; `?` for a region that is not known.
+fn place(role: Option<&str>, provider: &str, region: &Resolution<String>) -> String {
+    let region = region.as_ref().map_or("?", |r| r.value.as_str());
+    match role {
+        Some(role) => format!("{role} {provider} {region}"),
+        None => format!("{provider} {region}"),
+    }
+}
+
+fn replica_place(replica: &Replica) -> String {
+    place(
+        Some(replica.role.value.as_str()),
+        &replica.provider.value,
+        &replica.region,
+    )
+}
+
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
 
@@ -364,20 +390,44 @@ pub fn check(
                     replica,
                     class,
                 });
-            let mut out = Vec::new();
+            let mut out: Vec<Finding> = Vec::new();
             for subject in subjects {
                 let decided = DECISION_CHAIN
                     .iter()
                     .filter(|r| selection.severity(r.meta()).is_some())
                     .find_map(|r| r.check(&subject, policy));
-                out.extend(decided);
-                out.extend(INDEPENDENT.iter().filter_map(|r| r.check(&subject, policy)));
+                for finding in decided
+                    .into_iter()
+                    .chain(INDEPENDENT.iter().filter_map(|r| r.check(&subject, policy)))
+                {
+                    merge_or_push(&mut out, finding, subject.replica);
+                }
             }
             out.into_iter().filter_map(|f| selection.apply(f))
         })
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     merge_groups(findings)
+}
+
+/// A replica's finding that says what its placement's finding already says, at the same place
+/// (a backup on the same uncertified provider), is the same finding: it is merged into the
+/// placement's, whose identity then covers the replica's place too.
+fn merge_or_push(out: &mut Vec<Finding>, finding: Finding, replica: Option<&Replica>) {
+    if let Some(replica) = replica
+        && let Some(same) = out.iter_mut().find(|f| {
+            f.rule.code == finding.rule.code
+                && f.message == finding.message
+                && f.primary.span == finding.primary.span
+                && f.subject.as_ref().is_some_and(|s| s.replica.is_none())
+        })
+    {
+        if let Some(subject) = &mut same.subject {
+            subject.places.push(replica_place(replica));
+        }
+        return;
+    }
+    out.push(finding);
 }
 
 /// A configuration's findings listed one by one up to this many related locations.
@@ -452,6 +502,7 @@ fn merge_groups(findings: Vec<Finding>) -> Vec<Finding> {
             subject.address = group.config.address.clone();
             subject.region = None;
             subject.replica = None;
+            subject.places = vec![subject.provider.clone()];
         }
     }
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
