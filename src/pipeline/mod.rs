@@ -201,6 +201,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
                 let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
                 (relative_display(&absolute, cwd), reason.clone())
             })
+            .chain(resolved.notes)
             .collect(),
         internal_errors,
         elapsed: started.elapsed(),
@@ -275,6 +276,8 @@ struct Resolved {
     placements: Vec<Box<Placement>>,
     issues: Vec<ParseIssue>,
     unverifiable: Vec<crate::frontends::Unverifiable>,
+    /// Blocks that create nothing (`count = 0`), for `--verbose`.
+    notes: Vec<(String, String)>,
     /// Every `yunlint: allow` comment, and a finding for each that cannot be read.
     suppressions: Vec<Suppression>,
     invalid_suppressions: Vec<Finding>,
@@ -357,6 +360,7 @@ fn resolve(
         placements: output.placements,
         issues: output.issues,
         unverifiable: output.unverifiable,
+        notes: output.notes,
         suppressions,
         invalid_suppressions,
     }

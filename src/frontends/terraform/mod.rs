@@ -8,11 +8,13 @@
 
 mod decl;
 mod eval;
+mod functions;
 mod json;
 mod module;
 mod native;
 mod resolve;
 pub mod table;
+mod value;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -256,5 +258,6 @@ fn merge(out: &mut FileOutput, visited: &mut BTreeSet<PathBuf>, run: RootOutput)
     out.placements.extend(run.output.placements);
     out.issues.extend(run.output.issues);
     out.unverifiable.extend(run.output.unverifiable);
+    out.notes.extend(run.output.notes);
     visited.extend(run.visited);
 }
