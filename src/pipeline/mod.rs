@@ -57,6 +57,8 @@ pub struct LintRun {
     pub fixed: usize,
     /// Files passed over, with the reason (too large, not a regular file, a link out of the tree).
     pub skipped: Vec<(String, String)>,
+    /// Things declared that place nothing, with the reason (`count = 0`): (address, reason).
+    pub notes: Vec<(String, String)>,
     /// Files whose reading crashed (a bug in yunlint): the run must end with exit 2.
     pub internal_errors: Vec<String>,
     pub elapsed: Duration,
@@ -201,8 +203,8 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
                 let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
                 (relative_display(&absolute, cwd), reason.clone())
             })
-            .chain(resolved.notes)
             .collect(),
+        notes: resolved.notes,
         internal_errors,
         elapsed: started.elapsed(),
     })

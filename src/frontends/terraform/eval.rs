@@ -1258,9 +1258,11 @@ impl<'e, 'a> Ev<'e, 'a> {
                 extend_chain(&mut self.chain, &v.chain);
                 v.value
             }
-            Some(Err(reason)) => Value::Unknown(reason),
+            Some(Err(reason)) => Value::Unknown(format!(
+                "it depends on the data source `{address}`, which reports the region of provider `{key}`: {reason}"
+            )),
             None => Value::Unknown(format!(
-                "`{address}` reports the region of provider `{key}`, which is not configured here"
+                "it depends on the data source `{address}`, which reports the region of provider `{key}`, not configured before it"
             )),
         };
         Ok((value, used + 1))

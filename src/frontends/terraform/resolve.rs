@@ -485,6 +485,8 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
         let reps = match parent.scope.instances(&local, &call.attrs) {
             Instances::Single => vec![Repetition::Single],
             Instances::Known(reps) if reps.is_empty() => {
+                // Reached, though it creates nothing: not a root of its own.
+                self.out.visited.insert(dir);
                 self.out.output.notes.push((
                     address,
                     "its `count` or `for_each` gives no instance, so Terraform creates nothing"
