@@ -354,6 +354,9 @@ impl<'a> Scope<'a> {
 
     /// The instances of a resource, data source or module call of this module.
     pub fn instances(&self, address: &str, attrs: &super::decl::Attrs) -> Instances {
+        if !attrs.has("count") && !attrs.has("for_each") {
+            return Instances::Single;
+        }
         if let Some(done) = self.instances.borrow().get(address) {
             return done.clone();
         }
@@ -1477,5 +1480,129 @@ pub fn as_string(value: &Value) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(number_string(*n)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceId;
+
+    fn scope() -> Scope<'static> {
+        let mut vars = BTreeMap::new();
+        vars.insert(
+            "zone".to_owned(),
+            Ok(Val {
+                value: Value::String("cn-hongkong-b".into()),
+                chain: Vec::new(),
+            }),
+        );
+        vars.insert(
+            "missing".to_owned(),
+            Err("variable `missing` has no value".to_owned()),
+        );
+        Scope::new(vars, BTreeMap::new(), "mod".into())
+    }
+
+    /// The value of an expression: `Ok(text of the value)` or `Err(reason)` when unknown or failed.
+    fn eval(text: &str) -> Result<String, String> {
+        eval_in(text, &Repetition::Single)
+    }
+
+    fn eval_in(text: &str, rep: &Repetition) -> Result<String, String> {
+        let parsed = hcl_edit::parser::parse_expr(text).expect("valid HCL");
+        scope()
+            .eval_in(&parsed, Span::new(SourceId(0), 0..0), "test", rep)
+            .map(|v| match v.value {
+                Value::String(s) => s,
+                other => other.to_string(),
+            })
+    }
+
+    #[test]
+    fn try_falls_back_on_errors_only() {
+        assert_eq!(eval(r#"try({a = 1}["b"], "x")"#), Ok("x".into()));
+        let unknown = eval(r#"try(data.alicloud_regions.cur.regions[0].id, "cn-shanghai")"#);
+        assert!(unknown.is_err_and(|r| r.contains("data.alicloud_regions")));
+        let unknown = eval(r#"try(var.missing, "cn-shanghai")"#);
+        assert_eq!(unknown, Err("variable `missing` has no value".into()));
+        assert_eq!(eval(r#"can({a = 1}["b"])"#), Ok("false".into()));
+        assert!(eval("can(var.missing)").is_err(), "can(unknown) is unknown");
+        assert!(
+            eval(r#"try(local.undeclared, "x")"#).is_err(),
+            "an undeclared reference stops Terraform before try runs"
+        );
+    }
+
+    #[test]
+    fn unknown_propagates_through_operators_templates_and_calls() {
+        for text in [
+            "var.missing == \"a\"",
+            "\"${var.missing}-1\"",
+            "upper(var.missing)",
+            "var.missing ? \"a\" : \"b\"",
+            "coalesce(var.missing, \"a\")",
+            "timestamp()",
+            "[for z in var.missing : z]",
+            "join(\",\", [var.missing, \"a\"])",
+        ] {
+            assert!(eval(text).is_err(), "{text} is unknown");
+        }
+        assert_eq!(eval(r#"var.missing ? "a" : "a""#), Ok("a".into()));
+        assert_eq!(eval(r#"coalesce("", "a", var.missing)"#), Ok("a".into()));
+        assert_eq!(eval("length([var.missing, 1])"), Ok("2".into()));
+        assert_eq!(eval("false && var.missing"), Ok("false".into()));
+    }
+
+    #[test]
+    fn expressions_evaluate_as_terraform_does() {
+        for (text, want) in [
+            (r#""${var.zone}""#, "cn-hongkong-b"),
+            ("substr(var.zone, 0, length(var.zone) - 2)", "cn-hongkong"),
+            (r#"{ a = ["x", "y"] }.a[1]"#, "y"),
+            (
+                r#"[for k, v in { a = 1, b = 2 } : "${k}${v}" if v > 1]"#,
+                r#"["b2"]"#,
+            ),
+            (
+                r#"{ for s in ["a", "b", "a"] : s => s... }"#,
+                r#"{"a":["a","a"],"b":["b"]}"#,
+            ),
+            (r#"[{ z = "a" }, { z = "b" }][*].z"#, r#"["a","b"]"#),
+            (r#""%{ for z in ["a", "b"] }${z},%{ endfor }""#, "a,b,"),
+            (r#""%{ if 1 > 2 }x%{ else }y%{ endif }""#, "y"),
+            ("1 + 2 * 3 % 4", "3"),
+            (r#"!(1 == 1) || "a" != "b""#, "true"),
+            ("path.module", "mod"),
+        ] {
+            assert_eq!(eval(text), Ok(want.to_owned()), "{text}");
+        }
+    }
+
+    #[test]
+    fn each_and_count_are_the_instance_s_own() {
+        let each = Repetition::Each {
+            key: "cn-shanghai-g".into(),
+            value: Value::Number(1.0),
+        };
+        assert_eq!(eval_in("each.key", &each), Ok("cn-shanghai-g".into()));
+        assert_eq!(
+            eval_in(r#"["a", "b"][count.index]"#, &Repetition::Count(1)),
+            Ok("b".into())
+        );
+        assert!(eval("count.index").is_err());
+    }
+
+    #[test]
+    fn intermediate_values_are_bounded() {
+        let mut text = r#""cn-shanghai""#.to_owned();
+        for _ in 0..24 {
+            text = format!(r#"replace({text}, "n", "nn")"#);
+        }
+        let result = eval(&format!("{text} == \"\" ? \"a\" : \"b\""));
+        assert!(result.is_err_and(|r| r.contains("too large")));
+        let nested =
+            r#""%{ for a in range(3000) }%{ for b in range(3000) }x%{ endfor }%{ endfor }""#;
+        assert!(eval(nested).is_err());
     }
 }

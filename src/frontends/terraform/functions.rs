@@ -656,7 +656,10 @@ impl Args<'_> {
                 a.count(1, 3)?;
                 let (start, end, step) = match a.args.len() {
                     1 => (0.0, a.num(0)?, 1.0),
-                    2 => (a.num(0)?, a.num(1)?, 1.0),
+                    2 => {
+                        let (start, end) = (a.num(0)?, a.num(1)?);
+                        (start, end, if start > end { -1.0 } else { 1.0 })
+                    }
                     _ => (a.num(0)?, a.num(1)?, a.num(2)?),
                 };
                 if step == 0.0 {
@@ -1192,5 +1195,235 @@ impl Cidr {
 impl std::fmt::Display for Cidr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.ip(self.addr), self.len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::frontends::terraform::eval::Scope;
+    use crate::frontends::terraform::value::Value;
+    use crate::source::{SourceId, Span};
+
+    fn eval(text: &str) -> Result<String, String> {
+        let parsed = hcl_edit::parser::parse_expr(text).expect("valid HCL");
+        Scope::new(BTreeMap::new(), BTreeMap::new(), String::new())
+            .eval(&parsed, Span::new(SourceId(0), 0..0), "test")
+            .map(|v| match v.value {
+                Value::String(s) => s,
+                other => other.to_string(),
+            })
+    }
+
+    /// The examples of Terraform's function documentation.
+    #[test]
+    fn functions_give_terraform_s_documented_results() {
+        let cases = [
+            // numeric
+            ("abs(-12.4)", "12.4"),
+            ("ceil(5.1)", "6"),
+            ("floor(4.9)", "4"),
+            ("log(16, 2)", "4"),
+            ("max(12, 54, 3)", "54"),
+            ("min(12, 54, 3)", "3"),
+            (r#"parseint("100", 10)"#, "100"),
+            (r#"parseint("FF", 16)"#, "255"),
+            (r#"parseint("-10", 16)"#, "-16"),
+            (r#"parseint("1011111011101111", 2)"#, "48879"),
+            ("pow(3, 2)", "9"),
+            ("signum(-13)", "-1"),
+            ("sum([10, 13, 6, 4.5])", "33.5"),
+            // string
+            (r#"chomp("hello\n")"#, "hello"),
+            (r#"endswith("hello world", "world")"#, "true"),
+            (r#"startswith("hello world", "hello")"#, "true"),
+            (r#"strcontains("hello world", "wor")"#, "true"),
+            (r#"format("Hello, %s!", "Ander")"#, "Hello, Ander!"),
+            (r#"format("There are %d lights", 4)"#, "There are 4 lights"),
+            (r#"format("%.2f", 3.14159)"#, "3.14"),
+            (
+                r#"format("%5d|%-5s|%05d", 42, "ab", 42)"#,
+                "   42|ab   |00042",
+            ),
+            (
+                r#"format("%q %t %x %v", "a", true, 255, 1.5)"#,
+                r#""a" true ff 1.5"#,
+            ),
+            (r#"format("%[2]s %[1]s", "a", "b")"#, "b a"),
+            (
+                r#"formatlist("Hello, %s!", ["Valentina", "Ander"])"#,
+                r#"["Hello, Valentina!","Hello, Ander!"]"#,
+            ),
+            (
+                r#"indent(2, "[\n  foo,\n  bar,\n]\n")"#,
+                "[\n    foo,\n    bar,\n  ]\n",
+            ),
+            (r#"join(", ", ["foo", "bar", "baz"])"#, "foo, bar, baz"),
+            (r#"lower("HELLO")"#, "hello"),
+            (r#"upper("hello")"#, "HELLO"),
+            (r#"title("hello world")"#, "Hello World"),
+            (
+                r#"regex("[a-z]+", "53453453.345345aaabbbccc23454")"#,
+                "aaabbbccc",
+            ),
+            (
+                r#"regex("(\\d\\d\\d\\d)-(\\d\\d)-(\\d\\d)", "2019-02-01")"#,
+                r#"["2019","02","01"]"#,
+            ),
+            (
+                r#"regex("^(?:(?P<scheme>[^:/?#]+):)?", "https://x")"#,
+                r#"{"scheme":"https"}"#,
+            ),
+            (
+                r#"regexall("[a-z]+", "1234abcd5678efgh9")"#,
+                r#"["abcd","efgh"]"#,
+            ),
+            (r#"length(regexall("[a-z]+", "1234abcd5678efgh9"))"#, "2"),
+            (r#"replace("1 + 2 + 3", "+", "-")"#, "1 - 2 - 3"),
+            (
+                r#"replace("hello world", "/w.*d/", "everybody")"#,
+                "hello everybody",
+            ),
+            (r#"split(",", "foo,bar,baz")"#, r#"["foo","bar","baz"]"#),
+            (r#"split(",", "")"#, r#"[""]"#),
+            (r#"strrev("hello")"#, "olleh"),
+            (r#"substr("hello world", 1, 4)"#, "ello"),
+            (r#"substr("🤔🤷", 0, 1)"#, "🤔"),
+            (r#"substr("hello world", -5, -1)"#, "world"),
+            (r#"substr("hello world", 6, 10)"#, "world"),
+            (r#"trim("?!hello?!", "!?")"#, "hello"),
+            (r#"trimprefix("helloworld", "hello")"#, "world"),
+            (r#"trimsuffix("helloworld", "world")"#, "hello"),
+            (r#"trimspace("  hello\n\n")"#, "hello"),
+            // collection
+            (r#"alltrue(["true", true])"#, "true"),
+            ("anytrue([true, false])", "true"),
+            (
+                r#"chunklist(["a", "b", "c", "d", "e"], 2)"#,
+                r#"[["a","b"],["c","d"],["e"]]"#,
+            ),
+            (r#"coalesce("", "b")"#, "b"),
+            (r#"coalesce(1, 2)"#, "1"),
+            (r#"coalescelist([], ["c", "d"])"#, r#"["c","d"]"#),
+            (r#"compact(["a", "", "b", null, "c"])"#, r#"["a","b","c"]"#),
+            (r#"concat(["a", ""], ["b", "c"])"#, r#"["a","","b","c"]"#),
+            (r#"contains(["a", "b", "c"], "a")"#, "true"),
+            (
+                r#"distinct(["a", "b", "a", "c", "d", "b"])"#,
+                r#"["a","b","c","d"]"#,
+            ),
+            (r#"element(["a", "b", "c"], 3)"#, "a"),
+            (r#"flatten([["a", "b"], [], ["c"]])"#, r#"["a","b","c"]"#),
+            (r#"flatten([[["a", "b"], []], ["c"]])"#, r#"["a","b","c"]"#),
+            (r#"index(["a", "b", "c"], "b")"#, "1"),
+            ("keys({a=1, c=2, d=3})", r#"["a","c","d"]"#),
+            ("values({a=3, c=2, d=1})", "[3,2,1]"),
+            (r#"length("hello")"#, "5"),
+            (r#"lookup({a="ay", b="bee"}, "c", "what?")"#, "what?"),
+            (
+                r#"matchkeys(["i-123", "i-abc", "i-def"], ["us-west", "us-east", "us-east"], ["us-east"])"#,
+                r#"["i-abc","i-def"]"#,
+            ),
+            (
+                r#"merge({a="b", c="d"}, {e="f", c="z"})"#,
+                r#"{"a":"b","c":"z","e":"f"}"#,
+            ),
+            (r#"one(["hello"])"#, "hello"),
+            ("one([])", "null"),
+            ("range(3)", "[0,1,2]"),
+            ("range(1, 8, 2)", "[1,3,5,7]"),
+            ("range(4, 1)", "[4,3,2]"),
+            ("reverse([1, 2, 3])", "[3,2,1]"),
+            (
+                r#"setintersection(["a", "b"], ["b", "c"], ["b", "d"])"#,
+                r#"["b"]"#,
+            ),
+            (
+                r#"setproduct(["development", "staging"], ["app1", "app2"])"#,
+                r#"[["development","app1"],["development","app2"],["staging","app1"],["staging","app2"]]"#,
+            ),
+            (r#"setsubtract(["a", "b", "c"], ["a", "c"])"#, r#"["b"]"#),
+            (
+                r#"setunion(["a", "b"], ["b", "c"], ["d"])"#,
+                r#"["a","b","c","d"]"#,
+            ),
+            (r#"slice(["a", "b", "c", "d"], 1, 3)"#, r#"["b","c"]"#),
+            (r#"sort(["e", "d", "a", "x"])"#, r#"["a","d","e","x"]"#),
+            (
+                r#"transpose({"a" = ["1", "2"], "b" = ["2", "3"]})"#,
+                r#"{"1":["a"],"2":["a","b"],"3":["b"]}"#,
+            ),
+            (r#"zipmap(["a", "b"], [1, 2])"#, r#"{"a":1,"b":2}"#),
+            // conversion
+            (r#"tobool("true")"#, "true"),
+            (r#"tonumber("1")"#, "1"),
+            ("tostring(1)", "1"),
+            (r#"toset(["c", "b", "b"])"#, r#"["b","c"]"#),
+            // encoding
+            (r#"base64encode("Hello World")"#, "SGVsbG8gV29ybGQ="),
+            (r#"base64decode("SGVsbG8gV29ybGQ=")"#, "Hello World"),
+            (r#"jsonencode({"hello"="world"})"#, r#"{"hello":"world"}"#),
+            (
+                r#"jsondecode("{\"hello\": \"world\"}")"#,
+                r#"{"hello":"world"}"#,
+            ),
+            (r#"urlencode("Hello World!")"#, "Hello%20World%21"),
+            // IP networks
+            (r#"cidrhost("10.12.112.0/20", 16)"#, "10.12.112.16"),
+            (r#"cidrhost("10.12.112.0/20", 268)"#, "10.12.113.12"),
+            (
+                r#"cidrhost("fd00:fd12:3456:7890:00a2::/72", 34)"#,
+                "fd00:fd12:3456:7890::22",
+            ),
+            (r#"cidrnetmask("172.16.0.0/12")"#, "255.240.0.0"),
+            (r#"cidrsubnet("172.16.0.0/12", 4, 2)"#, "172.18.0.0/16"),
+            (r#"cidrsubnet("10.1.2.0/24", 4, 15)"#, "10.1.2.240/28"),
+            (
+                r#"cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)"#,
+                "fd00:fd12:3456:7800:a200::/72",
+            ),
+            (
+                r#"cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)"#,
+                r#"["10.1.0.0/20","10.1.16.0/20","10.1.32.0/24","10.1.48.0/20"]"#,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(eval(text), Ok(want.to_owned()), "{text}");
+        }
+    }
+
+    #[test]
+    fn functions_fail_as_terraform_s_do() {
+        for text in [
+            r#"lookup({a = 1}, "b")"#,
+            r#"element([], 0)"#,
+            r#"one(["a", "b"])"#,
+            r#"regex("[0-9]+", "abc")"#,
+            r#"index(["a"], "b")"#,
+            r#"tonumber("x")"#,
+        ] {
+            let result = eval(text);
+            assert!(
+                result
+                    .as_ref()
+                    .is_err_and(|r| r.starts_with("the expression cannot be evaluated")),
+                "{text}: {result:?}"
+            );
+        }
+        for text in [
+            "timestamp()",
+            "uuid()",
+            r#"file("x")"#,
+            r#"templatefile("x", {})"#,
+        ] {
+            let result = eval(text);
+            assert!(
+                result
+                    .as_ref()
+                    .is_err_and(|r| r.contains("does not evaluate")),
+                "{text}: {result:?}"
+            );
+        }
     }
 }
