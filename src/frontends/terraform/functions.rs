@@ -835,6 +835,83 @@ impl Args<'_> {
                     .map_err(|_| "`base64decode`: the result is not UTF-8".to_owned())
                     .and_then(s)
             }
+            "md5" | "sha1" | "sha256" | "sha512" => {
+                a.count(1, 1)?;
+                s(hex(&digest(a.name, a.str(0)?.as_bytes())))
+            }
+            "base64sha256" | "base64sha512" => {
+                a.count(1, 1)?;
+                let algorithm = &a.name["base64".len()..];
+                s(base64_encode(&digest(algorithm, a.str(0)?.as_bytes())))
+            }
+            "uuidv5" => {
+                a.count(2, 2)?;
+                let namespace: [u8; 16] = match a.str(0)?.as_str() {
+                    "dns" => 0x6ba7b8109dad11d180b400c04fd430c8_u128.to_be_bytes(),
+                    "url" => 0x6ba7b8119dad11d180b400c04fd430c8_u128.to_be_bytes(),
+                    "oid" => 0x6ba7b8129dad11d180b400c04fd430c8_u128.to_be_bytes(),
+                    "x500" => 0x6ba7b8149dad11d180b400c04fd430c8_u128.to_be_bytes(),
+                    other => {
+                        let hex: String = other.chars().filter(|c| *c != '-').collect();
+                        u128::from_str_radix(&hex, 16)
+                            .ok()
+                            .filter(|_| hex.len() == 32)
+                            .ok_or_else(|| format!("`uuidv5`: `{other}` is not a namespace"))?
+                            .to_be_bytes()
+                    }
+                };
+                let mut input = namespace.to_vec();
+                input.extend_from_slice(a.str(1)?.as_bytes());
+                let mut bytes = digest("sha1", &input);
+                bytes.truncate(16);
+                bytes[6] = (bytes[6] & 0x0f) | 0x50;
+                bytes[8] = (bytes[8] & 0x3f) | 0x80;
+                let h = hex(&bytes);
+                s(format!(
+                    "{}-{}-{}-{}-{}",
+                    &h[0..8],
+                    &h[8..12],
+                    &h[12..16],
+                    &h[16..20],
+                    &h[20..32]
+                ))
+            }
+            "csvdecode" => {
+                a.count(1, 1)?;
+                let text = a.str(0)?;
+                let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+                let headers = reader
+                    .headers()
+                    .map_err(|e| format!("`csvdecode`: {e}"))?
+                    .clone();
+                let mut rows = Vec::new();
+                for record in reader.records() {
+                    let record = record.map_err(|e| format!("`csvdecode`: {e}"))?;
+                    rows.push(Value::Object(
+                        headers
+                            .iter()
+                            .zip(record.iter())
+                            .map(|(h, v)| (h.to_owned(), Value::String(v.to_owned())))
+                            .collect(),
+                    ));
+                }
+                list(rows)
+            }
+            "basename" => {
+                a.count(1, 1)?;
+                let path = a.str(0)?;
+                let trimmed = path.trim_end_matches('/');
+                s(trimmed.rsplit('/').next().unwrap_or("").to_owned())
+            }
+            "dirname" => {
+                a.count(1, 1)?;
+                let path = a.str(0)?;
+                s(match path.rsplit_once('/') {
+                    Some(("", _)) => "/".to_owned(),
+                    Some((dir, _)) => dir.to_owned(),
+                    None => ".".to_owned(),
+                })
+            }
             "urlencode" => {
                 a.count(1, 1)?;
                 let mut out = String::new();
@@ -904,6 +981,21 @@ impl Args<'_> {
             ))),
         }
     }
+}
+
+/// The digest of `bytes` with one of Terraform's hash functions.
+fn digest(algorithm: &str, bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    match algorithm {
+        "md5" => md5::Md5::digest(bytes).to_vec(),
+        "sha1" => sha1::Sha1::digest(bytes).to_vec(),
+        "sha512" => sha2::Sha512::digest(bytes).to_vec(),
+        _ => sha2::Sha256::digest(bytes).to_vec(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn regex(pattern: &str) -> Result<regex::Regex, String> {
@@ -1369,6 +1461,26 @@ mod tests {
                 r#"{"hello":"world"}"#,
             ),
             (r#"urlencode("Hello World!")"#, "Hello%20World%21"),
+            (r#"md5("hello world")"#, "5eb63bbbe01eeed093cb22bb8f5acdc3"),
+            (
+                r#"sha1("hello world")"#,
+                "2aae6c35c94fcfb415dbe95f408b9ce91ee846ed",
+            ),
+            (
+                r#"sha256("hello world")"#,
+                "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9",
+            ),
+            (
+                r#"base64sha256("hello world")"#,
+                "uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=",
+            ),
+            (
+                r#"uuidv5("dns", "www.terraform.io")"#,
+                "a5008fae-b28c-5ba5-96cd-82b4c53552d6",
+            ),
+            (r#"csvdecode("a,b\n1,2\n")"#, r#"[{"a":"1","b":"2"}]"#),
+            (r#"basename("foo/bar/baz.txt")"#, "baz.txt"),
+            (r#"dirname("foo/bar/baz.txt")"#, "foo/bar"),
             // IP networks
             (r#"cidrhost("10.12.112.0/20", 16)"#, "10.12.112.16"),
             (r#"cidrhost("10.12.112.0/20", 268)"#, "10.12.113.12"),

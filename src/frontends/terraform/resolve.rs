@@ -57,6 +57,8 @@ fn module_key(address: &str) -> String {
     let bare = address.split_once(':').map_or(address, |(_, a)| a);
     bare.split("module.")
         .map(|part| part.trim_end_matches('.'))
+        // `module.app["a"].`: the key of an instance is not part of the module key.
+        .map(|part| part.split_once('[').map_or(part, |(name, _)| name))
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(".")
@@ -443,6 +445,26 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
 
     fn call(&mut self, parent: &Instance<'l>, call: &'l CallDecl, stack: &mut Vec<PathBuf>) {
         let address = format!("{}module.{}", parent.prefix, call.name);
+        let local = format!("module.{}", call.name);
+        let reps = match parent.scope.instances(&local, &call.attrs) {
+            Instances::Single => vec![Repetition::Single],
+            Instances::Known(reps) if reps.is_empty() => {
+                // Reached, though it creates nothing: not a root of its own.
+                if let Some(ChildDir::Found(dir)) =
+                    self.world.child_dir(&parent.module.dir, call, &address)
+                {
+                    self.out.visited.insert(dir);
+                }
+                self.out.output.notes.push((
+                    address,
+                    "its `count` or `for_each` gives no instance, so Terraform creates nothing"
+                        .into(),
+                ));
+                return;
+            }
+            Instances::Known(reps) => reps,
+            Instances::Unknown(reason) => vec![Repetition::Unknown(reason)],
+        };
         let dir = match self.world.child_dir(&parent.module.dir, call, &address) {
             None => return,
             Some(ChildDir::Remote(unresolved)) => {
@@ -481,22 +503,6 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
             ));
             return;
         }
-        let local = format!("module.{}", call.name);
-        let reps = match parent.scope.instances(&local, &call.attrs) {
-            Instances::Single => vec![Repetition::Single],
-            Instances::Known(reps) if reps.is_empty() => {
-                // Reached, though it creates nothing: not a root of its own.
-                self.out.visited.insert(dir);
-                self.out.output.notes.push((
-                    address,
-                    "its `count` or `for_each` gives no instance, so Terraform creates nothing"
-                        .into(),
-                ));
-                return;
-            }
-            Instances::Known(reps) => reps,
-            Instances::Unknown(reason) => vec![Repetition::Unknown(reason)],
-        };
         stack.push(dir);
         for rep in reps {
             let scope = self
