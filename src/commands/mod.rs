@@ -107,7 +107,7 @@ fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> 
             output::note(&format!("skipped {path}: {reason}\n"));
         }
         for (address, reason) in &run.notes {
-            output::note(&format!("no placement for {address}: {reason}\n"));
+            output::note(&format!("note: {address}: {reason}\n"));
         }
     }
     if run.internal_errors.is_empty() {

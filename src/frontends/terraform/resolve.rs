@@ -413,7 +413,7 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
                 {
                     self.out.output.notes.push((
                         address,
-                        "its `count` or `for_each` gives no instance, so Terraform creates nothing"
+                        "no placement: its `count` or `for_each` gives no instance, so Terraform creates nothing"
                             .into(),
                     ));
                 }
@@ -425,6 +425,13 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
                     "`{address}` has {} instances, more than the {MAX_LISTED_INSTANCES} placed one by one",
                     reps.len()
                 );
+                self.out.output.notes.push((
+                    address.clone(),
+                    format!(
+                        "one placement for its {} instances (more than {MAX_LISTED_INSTANCES} are not placed one by one); a value that differs per instance is unknown",
+                        reps.len()
+                    ),
+                ));
                 vec![(Repetition::Unknown(reason), keys)]
             }
             Instances::Known(reps) => reps
@@ -457,7 +464,7 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
                 }
                 self.out.output.notes.push((
                     address,
-                    "its `count` or `for_each` gives no instance, so Terraform creates nothing"
+                    "no placement: its `count` or `for_each` gives no instance, so Terraform creates nothing"
                         .into(),
                 ));
                 return;
