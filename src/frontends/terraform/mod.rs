@@ -1,6 +1,7 @@
 //! Terraform: `.tf` and `.tfvars` parsed with `hcl-edit` (spans kept), `.tf.json` and
-//! `.tfvars.json` with `jsonc-parser`, each read into declarations; expressions evaluated with the
-//! `hcl` crate's evaluator, modules instantiated through their callers.
+//! `.tfvars.json` with `jsonc-parser`, each read into declarations; expressions evaluated by
+//! yunlint's own evaluator (`eval`, with unknown values), modules instantiated through their
+//! callers, one instance per `count`/`for_each` key.
 //!
 //! Every directory of `.tf` files is a module. A module that another module of the tree calls with
 //! a local `source` is evaluated only through its callers; the others are root modules, evaluated
