@@ -106,6 +106,9 @@ fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> 
         for (path, reason) in &run.skipped {
             output::note(&format!("skipped {path}: {reason}\n"));
         }
+        for (address, reason) in &run.notes {
+            output::note(&format!("note: {address}: {reason}\n"));
+        }
     }
     if run.internal_errors.is_empty() {
         return None;

@@ -53,6 +53,8 @@ pub struct FileOutput {
     pub placements: Vec<Box<Placement>>,
     pub issues: Vec<ParseIssue>,
     pub unverifiable: Vec<Unverifiable>,
+    /// What `--verbose` tells about things that were not placed, and why: (subject, reason).
+    pub notes: Vec<(String, String)>,
 }
 
 impl FileOutput {
@@ -61,6 +63,7 @@ impl FileOutput {
         self.placements.append(&mut other.placements);
         self.issues.append(&mut other.issues);
         self.unverifiable.append(&mut other.unverifiable);
+        self.notes.append(&mut other.notes);
     }
 }
 

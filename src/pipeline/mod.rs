@@ -63,6 +63,8 @@ pub struct LintRun {
     pub fixed: usize,
     /// Files passed over, with the reason (too large, not a regular file, a link out of the tree).
     pub skipped: Vec<(String, String)>,
+    /// Things declared that place nothing, with the reason (`count = 0`): (address, reason).
+    pub notes: Vec<(String, String)>,
     /// Files whose reading crashed (a bug in yunlint): the run must end with exit 2.
     pub internal_errors: Vec<String>,
     pub elapsed: Duration,
@@ -232,6 +234,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
                 (relative_display(&absolute, cwd), reason.clone())
             })
             .collect(),
+        notes: resolved.notes,
         internal_errors,
         elapsed: started.elapsed(),
     })
@@ -325,6 +328,8 @@ struct Resolved {
     placements: Vec<Box<Placement>>,
     issues: Vec<ParseIssue>,
     unverifiable: Vec<crate::frontends::Unverifiable>,
+    /// Blocks that create nothing (`count = 0`), for `--verbose`.
+    notes: Vec<(String, String)>,
     /// Every `yunlint: allow` comment, and a finding for each that cannot be read.
     suppressions: Vec<Suppression>,
     invalid_suppressions: Vec<Finding>,
@@ -408,6 +413,7 @@ fn resolve(
         placements: output.placements,
         issues: output.issues,
         unverifiable: output.unverifiable,
+        notes: output.notes,
         suppressions,
         invalid_suppressions,
     }

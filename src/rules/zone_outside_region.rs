@@ -51,6 +51,9 @@ impl Rule for ZoneOutsideRegion {
             Some(replica) => &replica.zones,
             None => &subject.placement.zones,
         };
+        if entry.classify(&region.value) == RegionClass::Unknown {
+            return None; // YL203's: the region itself is wrong, likely a typo the zone shows
+        }
         let actual = entry.canonical(&region.value);
         let (zone, zone_region) = zones.iter().find_map(|zone| {
             let found = entry.region_of_zone(&zone.value)?;
