@@ -61,6 +61,19 @@ pub struct Finding {
     pub secondary: Vec<Label>,
     pub help: Option<String>,
     pub subject: Option<FindingSubject>,
+    /// Set when the finding is about the Terraform provider configuration the placement uses,
+    /// not the placement itself: the findings of one configuration become one.
+    pub group: Option<Box<Group>>,
+}
+
+/// What the findings of one provider configuration become together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub config: std::sync::Arc<crate::model::ProviderConfig>,
+    /// The message of the merged finding.
+    pub message: String,
+    /// The primary label of the merged finding, at the configuration.
+    pub label: String,
 }
 
 impl Finding {
@@ -73,6 +86,7 @@ impl Finding {
             secondary: Vec::new(),
             help: None,
             subject: None,
+            group: None,
         }
     }
 
@@ -88,6 +102,11 @@ impl Finding {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_group(mut self, group: Option<Group>) -> Self {
+        self.group = group.map(Box::new);
         self
     }
 

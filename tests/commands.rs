@@ -208,7 +208,7 @@ fn baseline_hides_todays_findings_and_fails_only_on_new_ones() {
     );
     assert_eq!(written.status.code(), Some(0));
     assert!(
-        String::from_utf8_lossy(&written.stderr).starts_with("wrote a baseline of 19 findings")
+        String::from_utf8_lossy(&written.stderr).starts_with("wrote a baseline of 20 findings")
     );
     let text = std::fs::read_to_string(&baseline).unwrap();
     assert!(text.starts_with("{\n  \"version\": 1,"));
@@ -238,7 +238,7 @@ fn baseline_hides_todays_findings_and_fails_only_on_new_ones() {
         "{}",
         String::from_utf8_lossy(&clean.stdout)
     );
-    assert!(String::from_utf8_lossy(&clean.stdout).contains("19 baselined"));
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("20 baselined"));
 
     // a new violation fails, alone
     std::fs::write(
@@ -263,7 +263,7 @@ fn baseline_hides_todays_findings_and_fails_only_on_new_ones() {
     let codes = codes(&doc);
     assert_eq!(codes, ["YL201"]);
     assert_eq!(doc["findings"][0]["file"], "payments/new.deploy.toml");
-    assert_eq!(doc["summary"]["baselined"], 19);
+    assert_eq!(doc["summary"]["baselined"], 20);
     assert_eq!(doc["summary"]["fixed"], 0);
 }
 
@@ -358,7 +358,7 @@ fn runs_without_home_network_or_environment() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["summary"]["errors"], 17);
+    assert_eq!(doc["summary"]["errors"], 18);
 }
 
 /// `check --format json --output PATH` on a fixture with findings, which must not fail.

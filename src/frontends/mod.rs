@@ -74,14 +74,8 @@ pub enum Parsed {
     Crashed,
 }
 
-/// Parses one file. `known_providers` are the registry's ids: resources of other providers in a
-/// plan are not placements.
-pub fn parse(
-    format: FileFormat,
-    file: &SourceFile,
-    id: SourceId,
-    known_providers: &std::collections::BTreeSet<String>,
-) -> Parsed {
+/// Parses one file.
+pub fn parse(format: FileFormat, file: &SourceFile, id: SourceId) -> Parsed {
     let failed = |issue: ParseIssue| {
         Parsed::Done(FileOutput {
             issues: vec![issue],
@@ -106,7 +100,7 @@ pub fn parse(
         FileFormat::TerraformModules => terraform::parse_modules_manifest(file, id)
             .map_or_else(failed, Parsed::TerraformModules),
         FileFormat::Json if plan_json::is_plan(file.text()) => {
-            Parsed::Done(plan_json::parse(file, id, known_providers))
+            Parsed::Done(plan_json::parse(file, id))
         }
         FileFormat::Json => Parsed::Skipped,
         // A Helm chart's templates are not YAML until rendered: lint `helm template` output instead.

@@ -1,8 +1,8 @@
 //! The pass: discover → parse → resolve → check → suppress, one step per function.
 
+mod locate;
 mod read;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -126,14 +126,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
 
     // parse
     let inputs = inputs(options, std::mem::take(&mut discovered.files))?;
-    let known_providers: BTreeSet<String> = config.policy.providers.keys().cloned().collect();
-    let parsed = read::read_all(
-        inputs,
-        sources.next_id().0,
-        cwd,
-        &config.root,
-        &known_providers,
-    );
+    let parsed = read::read_all(inputs, sources.next_id().0, cwd, &config.root);
     let internal_errors = parsed
         .iter()
         .filter(|r| matches!(r.parsed, Parsed::Crashed))
@@ -145,7 +138,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         .count();
 
     // resolve
-    let resolved = resolve(parsed, options, &config, known_providers, &mut sources);
+    let resolved = resolve(parsed, options, &config, &mut sources);
 
     // check
     let mut findings = rules::check(&resolved.placements, &config.policy, &selection);
@@ -286,7 +279,6 @@ fn resolve(
     parsed: Vec<read::ReadFile>,
     options: &LintOptions,
     config: &Config,
-    known_providers: BTreeSet<String>,
     sources: &mut SourceMap,
 ) -> Resolved {
     // One output for every file: a FileOutput per file would be 72 bytes each, mostly empty.
@@ -341,16 +333,18 @@ fn resolve(
             vars,
             rel_paths,
             project_root: config.root.clone(),
-            known_providers,
             downloaded,
         }));
     }
     // The declarations are the largest structure of a run: gone before the next pass.
     drop(tf_files);
     drop(var_files);
+    // Before the cluster pass: a cluster created in Terraform may be placed by its zone alone.
+    locate::complete(&mut output.placements, &config.policy);
     if !manifest_files.is_empty() {
         let terraform = clusters::TerraformIndex::new(output.placements.iter().map(|p| &**p));
-        let placed = clusters::place(&manifest_files, &config.clusters, &terraform);
+        let mut placed = clusters::place(&manifest_files, &config.clusters, &terraform);
+        locate::complete(&mut placed.placements, &config.policy);
         output.append(placed);
     }
     Resolved {

@@ -20,6 +20,7 @@ mod unknown_provider;
 mod unknown_region;
 mod unresolved_region;
 mod unused_suppression;
+mod zone_outside_region;
 
 use std::collections::BTreeMap;
 
@@ -41,6 +42,7 @@ pub use unknown_provider::UnknownProvider;
 pub use unknown_region::UnknownRegion;
 pub use unresolved_region::UnresolvedRegion;
 pub use unused_suppression::UnusedSuppression;
+pub use zone_outside_region::ZoneOutsideRegion;
 
 use crate::finding::{Finding, FindingSubject, Label, Severity};
 use crate::model::{Placement, Replica, Resolution, Resolved};
@@ -206,6 +208,7 @@ pub static RULES: &[&RuleMeta] = &[
     &UnresolvedRegion::META,
     &RegionNotAllowed::META,
     &RegionConstraintConflict::META,
+    &ZoneOutsideRegion::META,
     &ReplicaOutsideJurisdiction::META,
     &MissingDataClass::META,
     &ParseError::META,
@@ -229,7 +232,11 @@ static DECISION_CHAIN: &[&dyn Rule] = &[
 ];
 
 /// Rules checked on every subject besides the chain.
-static INDEPENDENT: &[&dyn Rule] = &[&MissingDataClass, &RegionConstraintConflict];
+static INDEPENDENT: &[&dyn Rule] = &[
+    &MissingDataClass,
+    &RegionConstraintConflict,
+    &ZoneOutsideRegion,
+];
 
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
     RULES.iter().copied()
@@ -370,7 +377,85 @@ pub fn check(
         })
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
+    merge_groups(findings)
+}
+
+/// A configuration's findings listed one by one up to this many related locations.
+const MAX_GROUP_LABELS: usize = 50;
+
+/// Findings about a provider configuration rather than a placement (an unregistered provider, a
+/// region only the environment sets) become one finding per configuration and rule, at the
+/// configuration, with every placement that uses it as a related location. `findings` is sorted,
+/// and so is the result.
+fn merge_groups(findings: Vec<Finding>) -> Vec<Finding> {
+    if findings.iter().all(|f| f.group.is_none()) {
+        return findings;
+    }
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut merged: BTreeMap<(&'static str, String), (usize, Vec<Label>)> = BTreeMap::new();
+    for finding in findings {
+        let Some(group) = finding.group.as_deref() else {
+            out.push(finding);
+            continue;
+        };
+        let key = (finding.rule.code, group.config.address.clone());
+        let member = Label::new(
+            finding.primary.span,
+            format!(
+                "`{}` uses it",
+                finding.subject.as_ref().map_or("", |s| s.address.as_str())
+            ),
+        );
+        match merged.get_mut(&key) {
+            Some((_, members)) => {
+                if !members.iter().any(|m| m.span == member.span) {
+                    members.push(member);
+                }
+            }
+            None => {
+                merged.insert(key, (out.len(), vec![member]));
+                out.push(finding);
+            }
+        }
+    }
+    for (index, members) in merged.into_values() {
+        let finding = &mut out[index];
+        let Some(group) = finding.group.take() else {
+            continue;
+        };
+        let count = members.len();
+        let uses = if count == 1 {
+            "resource uses"
+        } else {
+            "resources use"
+        };
+        finding.message = format!("{} ({count} {uses} it)", group.message);
+        finding.primary = Label::new(group.config.span, group.label);
+        let shown = members.len().min(MAX_GROUP_LABELS);
+        let mut secondary: Vec<Label> = members.into_iter().take(shown).collect();
+        if count > shown {
+            let last = secondary
+                .last()
+                .map(|l| l.span)
+                .unwrap_or(group.config.span);
+            secondary.push(Label::new(last, format!("and {} more", count - shown)));
+        }
+        // Where the configuration's value came from stays in the chain.
+        secondary.extend(
+            finding
+                .secondary
+                .drain(..)
+                .filter(|l| l.span != group.config.span),
+        );
+        finding.secondary = secondary;
+        if let Some(subject) = &mut finding.subject {
+            subject.address = group.config.address.clone();
+            subject.region = None;
+            subject.replica = None;
+        }
+    }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
 }
 
 #[cfg(test)]

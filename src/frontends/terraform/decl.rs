@@ -128,6 +128,8 @@ pub struct ProviderDecl {
     /// `alicloud` or `alicloud.dr`.
     pub key: String,
     pub ptype: String,
+    /// The block's header (`provider "alicloud"`).
+    pub span: Span,
     pub attrs: Attrs,
 }
 

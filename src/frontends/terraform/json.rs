@@ -251,6 +251,7 @@ impl Reader {
                                 None => ptype.to_owned(),
                             },
                             ptype: ptype.to_owned(),
+                            span: self.span(&provider.name),
                             attrs: self.attrs(body),
                         });
                     }

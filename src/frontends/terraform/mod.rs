@@ -157,7 +157,6 @@ pub struct Inputs<'a> {
     pub vars: Vec<(String, String, Span)>,
     pub rel_paths: BTreeMap<SourceId, Arc<str>>,
     pub project_root: PathBuf,
-    pub known_providers: BTreeSet<String>,
     /// `modules.json` of roots that were `terraform init`-ed.
     pub downloaded: Vec<ModulesManifest>,
 }
@@ -187,7 +186,6 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         .collect();
     let resolver = Resolver {
         modules,
-        known_providers: inputs.known_providers,
         rel_paths: inputs.rel_paths,
         project_root: inputs.project_root,
         downloaded: inputs

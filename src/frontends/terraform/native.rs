@@ -173,6 +173,7 @@ impl Reader<'_> {
                         None => ptype.to_owned(),
                     },
                     ptype: ptype.to_owned(),
+                    span: self.header_span(block),
                     attrs: self.attrs(&block.body),
                 });
             }

@@ -13,7 +13,9 @@ use super::eval::{Reason, Scope, Val, as_string};
 use super::module::ModuleDef;
 use super::table::{PlacingProvider, ProviderSpec, RESOURCES};
 use crate::frontends::{FileOutput, ParseIssue, Unverifiable};
-use crate::model::{Origin, Placement, Replica, Resolution, Resolved, Unresolved, Via};
+use crate::model::{
+    Origin, Placement, ProviderConfig, Replica, Resolution, Resolved, Unresolved, Via,
+};
 use crate::source::{SourceId, Span};
 
 /// `count` keys listed one by one up to this many; beyond, one `0..n` entry.
@@ -37,6 +39,41 @@ const CALL_META: [&str; 7] = [
 #[derive(Clone)]
 struct ProviderCfg {
     region: Result<Val, Reason>,
+    config: Configs,
+}
+
+/// A configuration as resources with a region of their own see it, and as the others do.
+#[derive(Clone)]
+struct Configs {
+    own_region: Arc<ProviderConfig>,
+    inherited_region: Arc<ProviderConfig>,
+}
+
+impl Configs {
+    fn new(address: String, span: Span, declared: bool) -> Self {
+        let own = ProviderConfig {
+            address,
+            span,
+            declared,
+            region_inherited: false,
+        };
+        let inherited = ProviderConfig {
+            region_inherited: true,
+            ..own.clone()
+        };
+        Configs {
+            own_region: Arc::new(own),
+            inherited_region: Arc::new(inherited),
+        }
+    }
+
+    fn get(&self, region_inherited: bool) -> Arc<ProviderConfig> {
+        if region_inherited {
+            self.inherited_region.clone()
+        } else {
+            self.own_region.clone()
+        }
+    }
 }
 
 /// A value given to a root module's variables: tfvars files and `--var`, in precedence order.
@@ -47,9 +84,6 @@ pub struct RootValue {
 
 pub struct Resolver<'a> {
     pub modules: BTreeMap<PathBuf, ModuleDef<'a>>,
-    /// Registry ids the policy knows: resources of these providers are placements even when the
-    /// table has no entry for them.
-    pub known_providers: BTreeSet<String>,
     /// Path of each file relative to the project root.
     pub rel_paths: BTreeMap<SourceId, Arc<str>>,
     pub project_root: PathBuf,
@@ -205,9 +239,14 @@ impl<'r, 'a> RootRun<'r, 'a> {
         for p in &module.providers {
             let spec = RESOURCES.providers.get(&p.ptype);
             let region = provider_region(&instance.scope, &p.attrs, &p.key, &p.ptype, spec);
+            let config = Configs::new(
+                format!("{}provider.{}", instance.prefix, p.key),
+                p.span,
+                true,
+            );
             instance
                 .providers
-                .insert(p.key.clone(), ProviderCfg { region });
+                .insert(p.key.clone(), ProviderCfg { region, config });
         }
         for r in &module.resources {
             if let Some(placement) = self.placement(&instance, r) {
@@ -289,12 +328,18 @@ impl<'r, 'a> RootRun<'r, 'a> {
                         .providers
                         .get(parent_key)
                         .cloned()
-                        .unwrap_or(ProviderCfg {
+                        .unwrap_or_else(|| ProviderCfg {
                             region: Err(format!(
                                 "provider configuration `{parent_key}` is not defined"
                             )),
+                            config: Configs::new(
+                                format!("{}provider.{parent_key}", parent.prefix),
+                                *span,
+                                false,
+                            ),
                         });
                     let cfg = ProviderCfg {
+                        config: cfg.config,
                         region: cfg.region.map(|mut v| {
                             v.chain.insert(
                                 0,
@@ -332,7 +377,7 @@ impl<'r, 'a> RootRun<'r, 'a> {
             ptype,
             spec,
             registry_id,
-        } = RESOURCES.placing_provider(&r.rtype, None, &self.resolver.known_providers)?;
+        } = RESOURCES.placing_provider(&r.rtype, None)?;
         let key = r
             .provider
             .as_ref()
@@ -350,6 +395,22 @@ impl<'r, 'a> RootRun<'r, 'a> {
             .iter()
             .chain(own_region_attrs)
             .find_map(|path| r.attrs.get(path).map(|expr| (path, expr)));
+        let region_inherited = resource_region.is_none();
+        let provider_config = match instance.providers.get(&key) {
+            Some(cfg) => cfg.config.get(region_inherited),
+            None => {
+                // No block configures it: Terraform uses the root module's empty default
+                // configuration, one for the whole root.
+                let root = instance.prefix.split_once(':').map_or("", |(root, _)| root);
+                let root = if root.is_empty() {
+                    String::new()
+                } else {
+                    format!("{root}:")
+                };
+                let span = r.provider.as_ref().map_or(r.span, |(_, span)| *span);
+                Configs::new(format!("{root}provider.{key}"), span, false).get(region_inherited)
+            }
+        };
         let region_val: Result<Val, Reason> = match resource_region {
             Some((path, expr)) => instance
                 .scope
@@ -397,7 +458,8 @@ impl<'r, 'a> RootRun<'r, 'a> {
             })
             .collect();
 
-        let replicas = replicas(instance, r, &registry_id);
+        let mut replicas = replicas(instance, r, &registry_id);
+        replicas.extend(scope_replicas(instance, r, &registry_id));
         let data_class = data_class(instance, r);
         let instances = instance_keys(instance, r);
         let path = self
@@ -420,6 +482,7 @@ impl<'r, 'a> RootRun<'r, 'a> {
             instances,
             required_regions: Vec::new(),
             cluster: None,
+            provider_config: Some(provider_config),
             origin: Origin::Terraform,
             source: r.span.source,
         })
@@ -468,6 +531,72 @@ fn replicas(instance: &Instance<'_, '_>, r: &ResourceDecl, registry_id: &str) ->
             })
             .collect()
     }
+}
+
+/// The service areas outside mainland China where a CDN or acceleration service caches content:
+/// one edge replica each, in the area (which the registry lists as outside the mainland).
+fn scope_replicas(
+    instance: &Instance<'_, '_>,
+    r: &ResourceDecl,
+    registry_id: &str,
+) -> Vec<Replica> {
+    let Some(spec) = RESOURCES.resources.get(&r.rtype) else {
+        return Vec::new();
+    };
+    spec.scopes
+        .iter()
+        .filter_map(|scope| {
+            let written = scope
+                .attr
+                .as_ref()
+                .and_then(|a| r.attrs.get(a).map(|e| (a, e)));
+            let (span, area) = match (written, &scope.default) {
+                (Some((attr, expr)), _) => (
+                    expr.span,
+                    instance
+                        .scope
+                        .eval_expr(expr, format!("`{attr}`: the service area"))
+                        .and_then(|v| string_of(&v).map(|s| (s, v.chain))),
+                ),
+                (None, Some(default)) => (r.span, Ok((default.clone(), Vec::new()))),
+                (None, None) => (
+                    r.span,
+                    Err(format!(
+                        "`{}` is not set, and the provider documents no default service area",
+                        scope.attr.as_deref().unwrap_or("the service area")
+                    )),
+                ),
+            };
+            if let Ok((area, _)) = &area
+                && scope.mainland.contains(area)
+            {
+                return None;
+            }
+            let region = match area {
+                Ok((area, chain)) => Ok(Resolved {
+                    value: area,
+                    span,
+                    via: chain.into_iter().skip(1).collect(),
+                }),
+                Err(reason) => Err(Unresolved {
+                    reason,
+                    span,
+                    help: scope.attr.as_ref().map(|a| {
+                        format!(
+                            "set `{a}` to a mainland service area: {}",
+                            scope.mainland.join(", ")
+                        )
+                    }),
+                }),
+            };
+            Some(Replica {
+                role: Resolved::new(crate::model::ReplicaRole::Edge, span),
+                provider: Resolved::new(registry_id.to_owned(), r.span),
+                region,
+                zones: Vec::new(),
+            })
+        })
+        .collect()
 }
 
 fn spec_zones(rtype: &str) -> &'static [String] {
