@@ -67,7 +67,14 @@ fn explained(
                     .iter()
                     .any(|r| r["file"] == file && r["start"]["line"] == line)
             });
-        direct || related
+        // Something that cannot be inspected at all (a manifest mapped to no cluster, a remote
+        // module) is named in its finding's message.
+        let uninspected = replica.is_none()
+            && about.is_null()
+            && f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(&format!("`{address}`")));
+        direct || related || uninspected
     })
 }
 

@@ -151,6 +151,7 @@ impl From<Failure> for Fatal {
                 Fatal::message(format!("cannot read `{}`: {error}", path.display()))
             }
             Failure::Discover(e) => Fatal::message(e.to_string()),
+            Failure::Context(e) => Fatal::message(e.to_string()),
             Failure::Baseline { path, message } => Fatal::message(format!(
                 "cannot use baseline `{}`: {message}",
                 path.display()

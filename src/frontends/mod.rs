@@ -8,7 +8,7 @@ pub mod plan_json;
 pub mod terraform;
 
 use crate::discover::FileFormat;
-use crate::model::{Placement, Unresolved};
+use crate::model::{Placement, Unresolved, WorkloadKind};
 use crate::source::{SourceFile, SourceId, Span};
 
 /// A problem reading one file, reported as YL901.
@@ -34,11 +34,15 @@ impl ParseIssue {
     }
 }
 
-/// Something that may run somewhere but cannot be inspected (a module that is not downloaded),
-/// reported as YL204.
+/// Something that may run somewhere but cannot be inspected (a module that is not downloaded, a
+/// manifest mapped to no cluster), reported as YL204 and listed by the inventory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unverifiable {
     pub address: String,
+    /// What would run: `None` for a module call whose code is absent.
+    pub kind: Option<WorkloadKind>,
+    /// Where it is declared: the module call's `source`, the manifest's name.
+    pub declared: Span,
     pub unresolved: Unresolved,
 }
 

@@ -52,6 +52,11 @@ impl UnresolvedRegion {
             ),
         );
         finding.help = u.help.clone();
+        if item.declared != u.span {
+            // noticed elsewhere (a cluster's `terraform` address in yunlint.toml): the declaration
+            // is shown too, so that a run on that file reports it
+            finding = finding.with_label(Label::new(item.declared, "declared here"));
+        }
         finding
     }
 }

@@ -87,10 +87,13 @@ impl Baseline {
 
     /// Hides the findings the baseline records (each entry hides one finding); returns what is
     /// new, how many were hidden, and how many recorded findings are gone.
+    /// Removes the findings the baseline records: what is left, how many of the hidden ones
+    /// `reported` counts, and how many entries no finding matched.
     pub fn filter(
         &self,
         findings: Vec<Finding>,
         sources: &SourceMap,
+        reported: &dyn Fn(&Finding) -> bool,
     ) -> (Vec<Finding>, usize, usize) {
         let mut remaining: BTreeMap<&str, usize> = BTreeMap::new();
         for e in &self.findings {
@@ -103,7 +106,7 @@ impl Baseline {
             match remaining.get_mut(fingerprint.as_str()) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
-                    hidden += 1;
+                    hidden += usize::from(reported(&finding));
                 }
                 _ => new.push(finding),
             }

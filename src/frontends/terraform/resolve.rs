@@ -276,6 +276,8 @@ impl<'r, 'a> RootRun<'r, 'a> {
         if !is_local_source(source) && downloaded.is_none() {
             self.out.output.unverifiable.push(Unverifiable {
                 address,
+                kind: None,
+                declared: *source_span,
                 unresolved: Unresolved {
                     reason: format!("module source `{source}` is not in the repository, so its resources are not inspected"),
                     span: *source_span,
