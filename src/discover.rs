@@ -156,7 +156,19 @@ impl Walk<'_> {
         for dir in dirs {
             let modules = dir.join(".terraform").join("modules");
             let manifest = modules.join("modules.json");
-            if !manifest.is_file() {
+            if manifest.symlink_metadata().is_err() {
+                continue;
+            }
+            // `.terraform`, `modules` or `modules.json` may be links: all must stay in the root's
+            // directory, or the Terraform of some other checkout would be read.
+            let boundary = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+            let inside =
+                |p: &Path| std::fs::canonicalize(p).is_ok_and(|r| r.starts_with(&boundary));
+            if !inside(&modules) || !inside(&manifest) {
+                out.skipped.push((
+                    manifest,
+                    "symbolic link leaving the walked directory".into(),
+                ));
                 continue;
             }
             out.files.push(DiscoveredFile {

@@ -11,6 +11,7 @@ pub mod config;
 pub mod discover;
 pub mod finding;
 pub mod frontends;
+pub mod guarded_read;
 pub mod model;
 mod pipeline;
 pub mod policy;

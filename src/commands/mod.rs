@@ -78,8 +78,12 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
                 "--stdin-filename `{name}` does not name a format yunlint reads (*.deploy.toml, *.tf, *.tfvars)"
             )));
         }
-        let text = std::io::read_to_string(std::io::stdin())
+        // Bounded before the configuration is known; a smaller `max_file_size` applies later.
+        let bytes = crate::guarded_read::read_stdin(crate::config::DEFAULT_MAX_FILE_SIZE)
             .map_err(|e| Fatal::message(format!("cannot read standard input: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Fatal::message("cannot read standard input: stream did not contain valid UTF-8")
+        })?;
         Some((name, text))
     } else {
         None

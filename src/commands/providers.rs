@@ -19,8 +19,14 @@ pub fn run(args: ProvidersArgs) -> Result<ExitStatus, Fatal> {
         None => config::find(&cwd),
     };
     let mut sources = SourceMap::default();
-    let config = config::load(file.as_deref(), &cwd, today, &mut sources)
-        .map_err(|failure| crate::Failure::from_config(failure, sources))?;
+    let config = config::load(
+        file.as_deref(),
+        args.config.config.is_some() && !args.config.isolated,
+        &cwd,
+        today,
+        &mut sources,
+    )
+    .map_err(|failure| crate::Failure::from_config(failure, sources))?;
     let text = match args.format {
         ProvidersFormat::Table => table(&config.policy),
         ProvidersFormat::Json => json(&config.policy),

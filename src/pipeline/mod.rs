@@ -101,7 +101,11 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     let config = load_config(options, cwd, today, &mut sources)?;
     let selection = Selection::new(&options.select, &options.ignore, &config.rule_levels)
         .map_err(Failure::Selector)?;
-    let baseline = options.baseline.as_deref().map(load_baseline).transpose()?;
+    let baseline = options
+        .baseline
+        .as_deref()
+        .map(|path| load_baseline(path, config.max_file_size))
+        .transpose()?;
 
     // discover
     let walk_paths: Vec<PathBuf> = options
@@ -125,10 +129,15 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     .map_err(Failure::Discover)?;
 
     // parse
-    let inputs = inputs(options, std::mem::take(&mut discovered.files))?;
+    let inputs = inputs(
+        options,
+        config.max_file_size,
+        std::mem::take(&mut discovered.files),
+    )?;
     let known_providers: BTreeSet<String> = config.policy.providers.keys().cloned().collect();
     let parsed = read::read_all(
         inputs,
+        config.max_file_size,
         sources.next_id().0,
         cwd,
         &config.root,
@@ -214,6 +223,7 @@ fn load_config(
     today: Date,
     sources: &mut SourceMap,
 ) -> Result<Config, Failure> {
+    let named = options.config.is_some() && !options.isolated;
     let file = match &options.config {
         _ if options.isolated => None,
         Some(file) => Some(file.clone()),
@@ -227,22 +237,24 @@ fn load_config(
             config::find(&first)
         }
     };
-    config::load(file.as_deref(), cwd, today, sources)
+    config::load(file.as_deref(), named, cwd, today, sources)
         .map_err(|failure| Failure::from_config(failure, std::mem::take(sources)))
 }
 
-fn load_baseline(path: &Path) -> Result<Baseline, Failure> {
+fn load_baseline(path: &Path, limit: u64) -> Result<Baseline, Failure> {
     let failed = |message: String| Failure::Baseline {
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+    let bytes = crate::guarded_read::read(path, limit, None).map_err(|e| failed(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| failed("not valid UTF-8".into()))?;
     Baseline::parse(&text).map_err(failed)
 }
 
 /// The discovered files, standard input, then `--var-file` files.
 fn inputs(
     options: &LintOptions,
+    limit: u64,
     discovered: Vec<discover::DiscoveredFile>,
 ) -> Result<Vec<Input>, Failure> {
     let mut inputs: Vec<Input> = discovered
@@ -252,13 +264,22 @@ fn inputs(
     if let Some((name, text)) = &options.stdin
         && let Some(format) = discover::classify(Path::new(name))
     {
+        if text.len() as u64 > limit {
+            return Err(Failure::Unreadable {
+                path: PathBuf::from("standard input"),
+                error: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("larger than the {limit}-byte limit (`[discovery] max_file_size`)"),
+                ),
+            });
+        }
         inputs.push(Input::Stdin(PathBuf::from(name), format, text.clone()));
     }
     for path in &options.var_files {
-        if !path.is_file() {
+        if let Err(error) = std::fs::metadata(path) {
             return Err(Failure::Unreadable {
                 path: path.clone(),
-                error: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+                error,
             });
         }
         inputs.push(Input::VarFile(path.clone()));

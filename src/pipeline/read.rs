@@ -41,6 +41,7 @@ pub struct ReadFile {
 /// Every input read and parsed, in the order given, with ids from `base` on.
 pub fn read_all(
     inputs: Vec<Input>,
+    limit: u64,
     base: u32,
     cwd: &Path,
     root: &Path,
@@ -55,7 +56,7 @@ pub fn read_all(
             // A bug in one front end must not take the other files down: the file is reported
             // and the run ends with exit 2 (the panic hook has printed what happened).
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                load_and_parse(input, id, cwd, root, known_providers)
+                load_and_parse(input, id, limit, cwd, root, known_providers)
             }))
             .unwrap_or_else(|_| {
                 let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
@@ -82,6 +83,7 @@ pub fn read_all(
 fn load_and_parse(
     input: Input,
     id: SourceId,
+    limit: u64,
     cwd: &Path,
     root: &Path,
     known_providers: &BTreeSet<String>,
@@ -90,11 +92,12 @@ fn load_and_parse(
     let on_disk = !matches!(input, Input::Stdin(..));
     let (path, format, bytes) = match input {
         Input::File(path, format) => {
-            let bytes = std::fs::read(&path);
+            // Discovery has kept links inside the walked directory.
+            let bytes = crate::guarded_read::read(&path, limit, None);
             (path, format, bytes)
         }
         Input::VarFile(path) => {
-            let bytes = std::fs::read(&path);
+            let bytes = crate::guarded_read::read(&path, limit, None);
             let format = if path.to_string_lossy().ends_with(".json") {
                 FileFormat::TerraformVarsJson
             } else {

@@ -1,0 +1,306 @@
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
+//! Issue 14, "Hostile repository": a pull request controls every file of the repository while CI
+//! has secrets in its environment, parses the log for workflow commands and runs on a budget.
+//! Each case is built here at test time (links, FIFOs, sparse files) and asserts what a user sees:
+//! exit code, bounded output, escaped text. Work is bounded by counting, never by timing; the
+//! watchdog below only turns a hang into a failure instead of a stuck test run.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "hunter2-do-not-print";
+
+fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// Runs yunlint in `dir` with an environment holding only a secret, and `stdin` as its input.
+fn run_with(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Out {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yunlint"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("CI_SECRET", SECRET)
+        .env("NO_COLOR", "1")
+        .env("HOME", dir)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        let bytes = bytes.to_vec();
+        // the reader may stop early: a broken pipe here is expected
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        });
+    }
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let read = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let (out, err) = (read(Box::new(stdout)), read(Box::new(stderr)));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("yunlint {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Out {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Out {
+    run_with(dir, args, None)
+}
+
+#[cfg(unix)]
+fn fifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+fn sparse(path: &Path, len: u64) {
+    std::fs::File::create(path).unwrap().set_len(len).unwrap();
+}
+
+const OUTSIDE_DESCRIPTOR: &str = "[[workload]]\nname = \"far\"\nprovider = \"alicloud\"\nregion = \"ap-southeast-1\"\ndata_class = 2\n";
+
+// --- secrets and reads outside the root ---------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_config_linked_to_the_environment_is_refused_without_printing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("yunlint.toml")).unwrap();
+    for format in ["human", "json", "sarif", "github", "gitlab", "junit"] {
+        let out = run(dir.path(), &["check", "--format", format]);
+        assert_eq!(out.code, 2, "{format}: {}", out.all());
+        assert!(!out.all().contains(SECRET), "{format}: {}", out.all());
+        assert_eq!(
+            out.stderr,
+            "yunlint failed: cannot read `yunlint.toml`: not a regular file (a system file under /proc)\n",
+            "{format}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_modules_manifest_linked_to_the_environment_is_skipped_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "main.tf",
+        "provider \"alicloud\" {\n  region = \"cn-shanghai\"\n}\n",
+    );
+    std::fs::create_dir_all(d.join(".terraform/modules")).unwrap();
+    std::os::unix::fs::symlink(
+        "/proc/self/environ",
+        d.join(".terraform/modules/modules.json"),
+    )
+    .unwrap();
+    let out = run(d, &["check", "--verbose", "--color", "never"]);
+    assert!(!out.all().contains(SECRET), "{}", out.all());
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stderr.contains(
+            "skipped .terraform/modules/modules.json: symbolic link leaving the walked directory\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("in 1 file (1 skipped)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn downloaded_modules_outside_the_root_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (repo, elsewhere) = (dir.path().join("repo"), dir.path().join("elsewhere"));
+    let outside_tf = "provider \"alicloud\" {\n  region = \"ap-southeast-1\"\n}\nresource \"alicloud_instance\" \"far\" {}\n";
+    write(&elsewhere, "modules/m/main.tf", outside_tf);
+    write(
+        &elsewhere,
+        "modules/modules.json",
+        "{\"Modules\":[{\"Key\":\"m\",\"Source\":\"git::x\",\"Dir\":\".terraform/modules/m\"}]}",
+    );
+    write(
+        &repo,
+        "main.tf",
+        "module \"m\" {\n  source = \"git::x\"\n}\n",
+    );
+    write(
+        &repo,
+        "b/main.tf",
+        "module \"m\" {\n  source = \"git::x\"\n}\n",
+    );
+    std::os::unix::fs::symlink(&elsewhere, repo.join(".terraform")).unwrap();
+    std::fs::create_dir_all(repo.join("b/.terraform")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("modules"), repo.join("b/.terraform/modules"))
+        .unwrap();
+    for command in ["check", "inventory"] {
+        let out = run(&repo, &[command, "--verbose", "--format", "json"]);
+        assert!(!out.stdout.contains("ap-southeast-1"), "{}", out.all());
+        assert!(
+            !out.stdout.contains("alicloud_instance.far"),
+            "{}",
+            out.all()
+        );
+        for manifest in [
+            ".terraform/modules/modules.json",
+            "b/.terraform/modules/modules.json",
+        ] {
+            assert!(
+                out.stderr.contains(&format!(
+                    "skipped {manifest}: symbolic link leaving the walked directory"
+                )),
+                "{command}: {}",
+                out.stderr
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_named_as_inputs_are_errors_not_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fifo(&d.join("pipe.toml"));
+    fifo(&d.join("baseline.json"));
+    for (args, expected) in [
+        (
+            vec!["check", "--config", "pipe.toml"],
+            "yunlint failed: cannot read `pipe.toml`: not a regular file (a FIFO)\n",
+        ),
+        (
+            vec!["check", "--config", "/dev/zero"],
+            "yunlint failed: cannot read `/dev/zero`: not a regular file (a device)\n",
+        ),
+        (
+            vec!["check", "--isolated", "--baseline", "baseline.json"],
+            "yunlint failed: cannot use baseline `baseline.json`: not a regular file (a FIFO)\n",
+        ),
+        (
+            vec!["check", "--isolated", "--baseline", "/dev/zero"],
+            "yunlint failed: cannot use baseline `/dev/zero`: not a regular file (a device)\n",
+        ),
+    ] {
+        let out = run(d, &args);
+        assert_eq!((out.code, out.stderr.as_str()), (2, expected), "{args:?}");
+    }
+    // a FIFO named yunlint.toml is the configuration: refused, never passed over
+    fifo(&d.join("yunlint.toml"));
+    let out = run(d, &["check"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "yunlint failed: cannot read `yunlint.toml`: not a regular file (a FIFO)\n"
+        )
+    );
+}
+
+#[test]
+fn sparse_configuration_and_var_files_are_refused_by_size_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.tf", "variable \"r\" {}\n");
+    sparse(&d.join("big.tfvars"), 2 << 30);
+    let out = run(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "--var-file",
+            "big.tfvars",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(
+        out.stdout.contains(
+            "cannot read file: larger than the 10485760-byte limit (`[discovery] max_file_size`)"
+        ),
+        "{}",
+        out.stdout
+    );
+    sparse(&d.join("yunlint.toml"), 2 << 30);
+    let out = run(d, &["check"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "yunlint failed: cannot read `yunlint.toml`: larger than the 10485760-byte limit (`[discovery] max_file_size`)\n"
+        )
+    );
+}
+
+#[test]
+fn standard_input_is_bounded_by_max_file_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "yunlint.toml", "[discovery]\nmax_file_size = 100\n");
+    let text = format!("# {}\n{OUTSIDE_DESCRIPTOR}", "x".repeat(200));
+    let args = ["check", "-", "--stdin-filename", "a.deploy.toml"];
+    let out = run_with(d, &args, Some(text.as_bytes()));
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "yunlint failed: cannot read `standard input`: larger than the 100-byte limit (`[discovery] max_file_size`)\n"
+        )
+    );
+    std::fs::remove_file(d.join("yunlint.toml")).unwrap();
+    let huge = vec![b'#'; 11 << 20];
+    let out = run_with(d, &args, Some(&huge));
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "yunlint failed: cannot read standard input: larger than the 10485760-byte limit (`[discovery] max_file_size`)\n"
+        )
+    );
+}
