@@ -304,3 +304,172 @@ fn standard_input_is_bounded_by_max_file_size() {
         )
     );
 }
+
+// --- escaping ----------------------------------------------------------------------------------
+
+/// Every line a CI log would show: none may be a workflow command, none may carry ESC or a
+/// bidirectional override. `own_commands` allows the GitHub format's own annotations.
+fn assert_log_safe(what: &str, text: &str, own_commands: bool) {
+    // CSV ends its records with CRLF
+    let text = &text.replace("\r\n", "\n");
+    for line in text.lines() {
+        let t = line.trim_start();
+        let own =
+            own_commands && (t.starts_with("::error file=") || t.starts_with("::warning file="));
+        assert!(
+            own || !(t.starts_with("::") || t.starts_with("##[")),
+            "{what}: a line reads as a workflow command: {line:?}\n{text}"
+        );
+    }
+    for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\r'] {
+        assert!(!text.contains(bad), "{what}: raw {bad:?} in\n{text}");
+    }
+}
+
+fn hostile_tree(d: &Path) {
+    write(
+        d,
+        "x\n::error::pwned.deploy.toml",
+        "[[workload]]\nname = \"a\u{202e}b\"\nprovider = \"alicloud\"\nregion = \"x\\n::error title=pwned::injected\"\ndata_class = 2\n\n\
+         [[workload]]\nname = \"b\"\nprovider = \"alicloud\"\nregion = \"\\u001b]0;pwned\\u0007\\u001b[31mred\"\ndata_class = 2\n\n\
+         [[workload]]\nname = \"c\"\nprovider = \"alicloud\"\nregion = \"=HYPERLINK(\\\"http://x\\\")\"\ndata_class = 2\n",
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc/hostname", d.join("y\n::error::v\u{1b}[2J.tf")).unwrap();
+}
+
+#[test]
+fn repository_text_is_escaped_in_every_human_facing_sink() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    hostile_tree(d);
+    for args in [
+        vec!["check", "--color", "never", "--verbose"],
+        vec!["check", "--color", "always", "--verbose"],
+        vec!["check", "--format", "json", "--verbose"],
+        vec!["inventory", "--verbose"],
+        vec!["inventory", "--format", "markdown"],
+        vec!["inventory", "--format", "csv"],
+    ] {
+        let out = run(d, &args);
+        assert_log_safe(&format!("{args:?} stderr"), &out.stderr, false);
+        if args.contains(&"json") {
+            // JSON escapes by its own rules: the value is intact once parsed
+            let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+            assert!(
+                doc["findings"]
+                    .to_string()
+                    .contains("x\\n::error title=pwned::injected")
+            );
+        } else if args.contains(&"always") {
+            // colour codes are yunlint's own: only the repository's ESC must not appear
+            assert!(!out.stdout.contains("\u{1b}]0;pwned"), "{}", out.stdout);
+            assert!(!out.stdout.lines().any(|l| l.trim_start().starts_with("::")));
+        } else {
+            assert_log_safe(&format!("{args:?}"), &out.stdout, false);
+        }
+    }
+    let out = run(d, &["check", "--format", "github"]);
+    assert_log_safe("github", &out.stdout, true);
+    assert!(
+        out.stdout.contains(
+            "::error file=x\\n%3A%3Aerror%3A%3Apwned.deploy.toml,line=4,col=10,endLine=4,endColumn=44,title=YL203 unknown-region::region `x\\n::error title=pwned::injected` of `a\\u{202e}b` is not a known region of `alicloud`"
+        ),
+        "{}",
+        out.stdout
+    );
+    let human = run(d, &["check", "--color", "never", "--verbose"]);
+    assert!(
+        human
+            .stdout
+            .contains("  × region `\\x1b]0;pwned\\x07\\x1b[31mred` of `b` is not a known region of `alicloud`\n"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("╭─[x\\n::error::pwned.deploy.toml:4:10]"),
+        "{}",
+        human.stdout
+    );
+    #[cfg(unix)]
+    assert!(
+        human.stderr.contains(
+            "skipped y\\n::error::v\\x1b[2J.tf: symbolic link leaving the walked directory"
+        ),
+        "{}",
+        human.stderr
+    );
+    let table = run(d, &["inventory"]);
+    assert!(
+        table
+            .stdout
+            .contains("\\x3a:error::pwned.deploy.toml#a\\u{202e}b")
+            || table
+                .stdout
+                .contains("x\\n::error::pwned.deploy.toml#a\\u{202e}b"),
+        "{}",
+        table.stdout
+    );
+    let csv = run(d, &["inventory", "--format", "csv"]);
+    assert!(
+        csv.stdout.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","),
+        "{}",
+        csv.stdout
+    );
+}
+
+#[test]
+fn a_finding_past_column_65535_is_rendered_and_long_lines_are_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "long.deploy.toml",
+        format!(
+            "[[workload]]\nname = \"a\"\nprovider = \"alicloud\"\ndata_class = 2\n{}region = \"ap-southeast-1\"\n",
+            " ".repeat(70_000)
+        ),
+    );
+    let out = run(d, &["check", "--color", "never"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(
+        out.stdout.contains("╭─[long.deploy.toml:5:70010]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!(
+            " 5 │ …{}region = \"ap-southeast-1\"\n",
+            " ".repeat(31)
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.len() < 2_000, "{} bytes", out.stdout.len());
+}
+
+#[test]
+fn a_long_comment_is_not_repeated_in_every_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut tf = format!(
+        "provider \"alicloud\" {{\n  region = \"ap-southeast-1\" # {}\n}}\n",
+        "x".repeat(1 << 20)
+    );
+    for i in 0..50 {
+        tf.push_str(&format!("resource \"alicloud_instance\" \"i{i}\" {{}}\n"));
+    }
+    write(d, "main.tf", tf);
+    let out = run(d, &["check", "--color", "never"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("error: 50 errors, 0 warnings in 1 file"),
+        "{}",
+        &out.stdout[out.stdout.len().saturating_sub(300)..]
+    );
+    // 1 MiB of input: before, 50 MiB of output; now under a kilobyte per finding
+    assert!(out.stdout.len() < 50 * 1500, "{} bytes", out.stdout.len());
+}

@@ -108,7 +108,10 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
 fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> {
     if verbose {
         for (path, reason) in &run.skipped {
-            output::note(&format!("skipped {path}: {reason}\n"));
+            output::note(&format!(
+                "skipped {}: {reason}\n",
+                crate::report::visible::visible(path)
+            ));
         }
     }
     if run.internal_errors.is_empty() {
@@ -116,7 +119,7 @@ fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> 
     }
     output::note(&format!(
         "yunlint failed: internal error while reading {}; the other files were linted\n",
-        run.internal_errors.join(", ")
+        crate::report::visible::visible(&run.internal_errors.join(", "))
     ));
     Some(ExitStatus::Error)
 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::json::DOCUMENT_VERSION;
+use super::visible::{csv_cell, visible, without_commands};
 use crate::model::{Placement, Resolution, Resolved};
 use crate::policy::{ClassOrigin, Policy};
 use crate::source::SourceMap;
@@ -118,30 +119,35 @@ pub fn render_table(placements: &[Box<Placement>], policy: &Policy) -> String {
         "CLASS".into(),
     ]];
     let unknown = || "?".to_owned();
+    let shown = |text: &str| visible(text).into_owned();
     for p in placements {
         rows.push([
-            p.address.clone(),
+            shown(&p.address),
             p.kind.to_string(),
-            p.provider.value.clone(),
-            region(&p.region).map_or_else(unknown, str::to_owned),
-            p.zones
-                .iter()
-                .map(|z| z.value.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
+            shown(&p.provider.value),
+            region(&p.region).map_or_else(unknown, shown),
+            shown(
+                &p.zones
+                    .iter()
+                    .map(|z| z.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
             known_class(policy, p).map_or_else(|| "-".to_owned(), |c| c.to_string()),
         ]);
         for r in &p.replicas {
             rows.push([
                 format!("  └ {}", r.role.value),
                 String::new(),
-                r.provider.value.clone(),
-                region(&r.region).map_or_else(unknown, str::to_owned),
-                r.zones
-                    .iter()
-                    .map(|z| z.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(","),
+                shown(&r.provider.value),
+                region(&r.region).map_or_else(unknown, shown),
+                shown(
+                    &r.zones
+                        .iter()
+                        .map(|z| z.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
                 String::new(),
             ]);
         }
@@ -159,7 +165,7 @@ pub fn render_table(placements: &[Box<Placement>], policy: &Policy) -> String {
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
-    out
+    without_commands(out)
 }
 
 /// One line of the CSV and Markdown inventories: a placement, or one of its replicas.
@@ -276,13 +282,13 @@ pub fn render_csv(sources: &SourceMap, placements: &[Box<Placement>], policy: &P
     }
     for record in &records {
         writer
-            .write_record(record)
+            .write_record(record.iter().map(|cell| csv_cell(cell).into_owned()))
             .expect("writing CSV to memory cannot fail");
     }
     let bytes = writer
         .into_inner()
         .expect("flushing CSV to memory cannot fail");
-    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+    without_commands(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
 }
 
 /// A Markdown inline code span holding `text` as a GitHub-flavoured table cell: `|` escaped (GFM
@@ -292,7 +298,7 @@ fn code_cell(text: &str) -> String {
     if text.is_empty() {
         return String::new();
     }
-    let text = text.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let text = visible(text).replace('|', "\\|");
     let longest = text
         .split(|c| c != '`')
         .map(str::len)
@@ -360,7 +366,7 @@ mod tests {
         assert_eq!(code_cell("a|b"), "`a\\|b`");
         assert_eq!(code_cell("a`b"), "``a`b``");
         assert_eq!(code_cell("`a"), "`` `a ``");
-        assert_eq!(code_cell("a\nb"), "`a b`");
+        assert_eq!(code_cell("a\nb"), "`a\\nb`");
         assert_eq!(code_cell(""), "");
     }
 }
