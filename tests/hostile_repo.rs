@@ -473,3 +473,152 @@ fn a_long_comment_is_not_repeated_in_every_finding() {
     // 1 MiB of input: before, 50 MiB of output; now under a kilobyte per finding
     assert!(out.stdout.len() < 50 * 1500, "{} bytes", out.stdout.len());
 }
+
+// --- writes and exit codes ---------------------------------------------------------------------
+
+const DESCRIPTOR: &str = "[[workload]]\nname = \"a\"\nprovider = \"alicloud\"\nregion = \"ap-southeast-1\"\ndata_class = 2\n";
+
+#[test]
+fn the_report_never_replaces_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.deploy.toml", DESCRIPTOR);
+    let out = run(d, &["check", "a.deploy.toml", "-o", "a.deploy.toml"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "yunlint failed: cannot write `a.deploy.toml`: `a.deploy.toml` is an input of this run (a.deploy.toml); write the report elsewhere\n"
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("a.deploy.toml")).unwrap(),
+        DESCRIPTOR
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_link_out_of_the_root_is_followed_only_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let (repo, outside) = (dir.path().join("repo"), dir.path().join("victim.txt"));
+    write(&repo, "a.deploy.toml", DESCRIPTOR);
+    write(&repo, "yunlint.toml", "");
+    std::fs::write(&outside, "precious").unwrap();
+    std::os::unix::fs::symlink(&outside, repo.join("report.txt")).unwrap();
+    for command in ["check", "inventory"] {
+        let out = run(&repo, &[command, "-o", "report.txt"]);
+        assert_eq!(out.code, 2, "{}", out.all());
+        assert!(
+            out.stderr.starts_with(
+                "yunlint failed: cannot write `report.txt`: `report.txt` is a symbolic link to `"
+            ) && out
+                .stderr
+                .ends_with("victim.txt`, outside the project root; pass --force to write there\n"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
+    }
+    let out = run(&repo, &["check", "--write-baseline", "report.txt"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    let out = run(&repo, &["check", "-o", "report.txt", "--force"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(std::fs::read_to_string(&outside).unwrap().contains("YL201"));
+}
+
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_dangling_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::os::unix::fs::symlink(d.join("elsewhere.toml"), d.join("yunlint.toml")).unwrap();
+    let out = run(d, &["init"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "yunlint failed: yunlint.toml already exists; pass --force to overwrite it\n"
+        )
+    );
+    assert!(!d.join("elsewhere.toml").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_keep_their_mode_and_new_ones_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.deploy.toml", DESCRIPTOR);
+    write(d, "kept.txt", "old");
+    std::fs::set_permissions(d.join("kept.txt"), std::fs::Permissions::from_mode(0o664)).unwrap();
+    for args in [
+        "check -o kept.txt",
+        "check -o new.txt",
+        "check --write-baseline baseline.json",
+        "inventory -o inventory.txt",
+    ] {
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask 027; exec \"$0\" {args}"))
+            .arg(env!("CARGO_BIN_EXE_yunlint"))
+            .current_dir(d)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.code().is_some(), "{args}");
+    }
+    let mode = |name: &str| {
+        std::fs::metadata(d.join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("kept.txt"), 0o664);
+    assert_eq!(mode("new.txt"), 0o640);
+    assert_eq!(mode("baseline.json"), 0o640);
+    assert_eq!(mode("inventory.txt"), 0o640);
+    assert!(
+        std::fs::read_to_string(d.join("kept.txt"))
+            .unwrap()
+            .contains("YL201")
+    );
+}
+
+/// Runs yunlint with standard error a pipe nobody reads (closed at the other end).
+fn run_with_closed_stderr(dir: &Path, args: &[&str]) -> i32 {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = Command::new(env!("CARGO_BIN_EXE_yunlint"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(writer)
+        .status()
+        .unwrap();
+    assert!(
+        status.code().is_some(),
+        "{args:?} died of a signal: {status:?}"
+    );
+    status.code().unwrap()
+}
+
+#[test]
+fn exit_codes_hold_when_standard_error_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.deploy.toml", DESCRIPTOR);
+    assert_eq!(
+        run_with_closed_stderr(d, &["check", "--config", "missing.toml"]),
+        2
+    );
+    assert_eq!(run_with_closed_stderr(d, &["check", "--bogus"]), 2);
+    assert_eq!(run_with_closed_stderr(d, &["check", "--format", "json"]), 1);
+    assert_eq!(
+        run_with_closed_stderr(d, &["check", "--format", "json", "--exit-zero"]),
+        0
+    );
+}
