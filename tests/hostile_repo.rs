@@ -622,3 +622,171 @@ fn exit_codes_hold_when_standard_error_is_closed() {
         0
     );
 }
+
+// --- fail closed -------------------------------------------------------------------------------
+
+fn findings(out: &Out) -> Vec<String> {
+    let doc: serde_json::Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.all()));
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["code"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_directory_is_a_finding_not_a_pass() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    write(d, "locked/a.deploy.toml", DESCRIPTOR);
+    std::fs::set_permissions(d.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let root = String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout).unwrap();
+    // root reads any directory: run as nobody then
+    let mut command = if root.trim() == "0" {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_yunlint"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_yunlint"))
+    };
+    let out = command
+        .args(["check", "--isolated", "--format", "json"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    std::fs::set_permissions(d.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_eq!(
+        findings(&out),
+        ["YL901 locked cannot read: Permission denied (os error 13)"]
+    );
+}
+
+#[test]
+fn a_path_longer_than_the_platform_allows_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // built by renames of short paths: no call here ever sees the long one
+    write(d, "deep/a.deploy.toml", DESCRIPTOR);
+    for _ in 0..25 {
+        std::fs::create_dir(d.join("next")).unwrap();
+        std::fs::rename(d.join("deep"), d.join("next").join("d".repeat(200))).unwrap();
+        std::fs::rename(d.join("next"), d.join("deep")).unwrap();
+    }
+    let out = run(d, &["check", "--isolated", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let found = findings(&out);
+    assert!(!found.is_empty());
+    assert!(
+        found.iter().all(|f| f.starts_with("YL901 deep/")
+            && f.ends_with(" cannot read: File name too long (os error 36)")),
+        "{found:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_linted() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.deploy.toml");
+    std::fs::write(d.join(name), DESCRIPTOR).unwrap();
+    let out = run(d, &["check", "--isolated", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_eq!(
+        findings(&out),
+        ["YL201 caf\u{fffd}.deploy.toml region `ap-southeast-1` of `a` is outside mainland China"]
+    );
+}
+
+#[test]
+fn the_users_global_git_ignores_hide_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.deploy.toml", DESCRIPTOR);
+    // HOME is the test directory (see run_with): its dot files are not walked
+    write(d, ".gitconfig", "[core]\n\texcludesFile = ~/.hide-all\n");
+    write(d, ".hide-all", "*.deploy.toml\n");
+    write(d, ".config/git/ignore", "*.deploy.toml\n");
+    let out = run(d, &["check", "--isolated", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_eq!(findings(&out).len(), 1, "{}", out.all());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_yunlint"));
+    let out = command
+        .args(["check", "--isolated", "--format", "json"])
+        .current_dir(d)
+        .env_clear()
+        .env("HOME", "/nonexistent")
+        .env("XDG_CONFIG_HOME", d.join(".config"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn expiry_is_judged_in_utc_whatever_tz_says() {
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let yesterday = today.yesterday().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (name, until) in [("today", today), ("yesterday", yesterday)] {
+        write(
+            d,
+            &format!("{name}.deploy.toml"),
+            format!("# yunlint: allow YL201 reason=\"test\" until={until}\n{DESCRIPTOR}"),
+        );
+    }
+    let mut seen = Vec::new();
+    for tz in ["UTC", "Pacific/Kiritimati", "Etc/GMT+12"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_yunlint"))
+            .args(["check", "--isolated", "--format", "json"])
+            .current_dir(d)
+            .env_clear()
+            .env("TZ", tz)
+            .output()
+            .unwrap();
+        let out = Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        seen.push((tz, out.code, findings(&out)));
+    }
+    // until = today still holds, until = yesterday has expired: in UTC, for every TZ
+    for (tz, code, found) in &seen {
+        assert_eq!(*code, 1, "{tz}");
+        let codes: Vec<&str> = found.iter().map(|f| &f[..f.find(' ').unwrap()]).collect();
+        assert_eq!(
+            codes.iter().filter(|c| **c == "YL902").count(),
+            1,
+            "{tz}: {found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("YL902 yesterday.deploy.toml")),
+            "{tz}: {found:?}"
+        );
+    }
+}

@@ -129,11 +129,17 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     .map_err(Failure::Discover)?;
 
     // parse
-    let inputs = inputs(
+    let mut inputs = inputs(
         options,
         config.max_file_size,
         std::mem::take(&mut discovered.files),
     )?;
+    // Whatever the walk could not read is a YL901 at its path, never passed over.
+    inputs.extend(
+        std::mem::take(&mut discovered.unreadable)
+            .into_iter()
+            .map(|(path, why)| Input::Unreadable(path, why)),
+    );
     let known_providers: BTreeSet<String> = config.policy.providers.keys().cloned().collect();
     let parsed = read::read_all(
         inputs,

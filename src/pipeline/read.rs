@@ -16,12 +16,17 @@ pub enum Input {
     File(PathBuf, FileFormat),
     Stdin(PathBuf, FileFormat, String),
     VarFile(PathBuf),
+    /// A directory or file the walk could not read, and why: a YL901 at its path.
+    Unreadable(PathBuf, String),
 }
 
 impl Input {
     fn path(&self) -> &Path {
         match self {
-            Input::File(p, _) | Input::Stdin(p, _, _) | Input::VarFile(p) => p,
+            Input::File(p, _)
+            | Input::Stdin(p, _, _)
+            | Input::VarFile(p)
+            | Input::Unreadable(p, _) => p,
         }
     }
 }
@@ -90,6 +95,7 @@ fn load_and_parse(
 ) -> ReadFile {
     let is_var_file = matches!(input, Input::VarFile(_));
     let on_disk = !matches!(input, Input::Stdin(..));
+    let is_walk_error = matches!(input, Input::Unreadable(..));
     let (path, format, bytes) = match input {
         Input::File(path, format) => {
             // Discovery has kept links inside the walked directory.
@@ -106,11 +112,17 @@ fn load_and_parse(
             (path, format, bytes)
         }
         Input::Stdin(path, format, text) => (path, format, Ok(text.into_bytes())),
+        Input::Unreadable(path, why) => (
+            path,
+            FileFormat::Descriptor,
+            Err(std::io::Error::other(why)),
+        ),
     };
     let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
     let display = relative_display(&absolute, cwd);
     let rel = relative_display(&absolute, root);
     let (text, issue) = match bytes {
+        Err(e) if is_walk_error => (String::new(), Some((0, e.to_string()))),
         Err(e) => (String::new(), Some((0, format!("cannot read file: {e}")))),
         Ok(bytes) => decode(bytes),
     };
