@@ -21,6 +21,9 @@ const MAX_LISTED_INSTANCES: u64 = 64;
 
 /// Modules nest at most this deep (a guard against pathological trees; cycles are caught first).
 const MAX_DEPTH: usize = 32;
+/// Module instances one root may create: a "diamond" of modules that each call the next twice
+/// would otherwise instantiate 2^depth of them.
+pub const MAX_INSTANCES: usize = 10_000;
 
 /// Meta-arguments of a module call that are not inputs.
 const CALL_META: [&str; 7] = [
@@ -145,6 +148,7 @@ impl<'a> Resolver<'a> {
         let mut run = RootRun {
             resolver: self,
             out: RootOutput::default(),
+            instances: 0,
         };
         let Some(module) = self.modules.get(dir) else {
             return run.out;
@@ -183,6 +187,8 @@ pub struct RootOutput {
 struct RootRun<'r, 'a> {
     resolver: &'r Resolver<'a>,
     out: RootOutput,
+    /// Module instances created so far; past [`MAX_INSTANCES`], calls are reported once and skipped.
+    instances: usize,
 }
 
 impl<'r, 'a> RootRun<'r, 'a> {
@@ -268,6 +274,16 @@ impl<'r, 'a> RootRun<'r, 'a> {
                 *source_span,
                 format!("modules nest deeper than {MAX_DEPTH} levels"),
             ));
+            return;
+        }
+        self.instances += 1;
+        if self.instances > MAX_INSTANCES {
+            if self.instances == MAX_INSTANCES + 1 {
+                self.out.output.issues.push(ParseIssue::new(
+                    *source_span,
+                    format!("this call creates more than {MAX_INSTANCES} module instances in one root module; the rest are not inspected"),
+                ));
+            }
             return;
         }
         let mut given = BTreeMap::new();
