@@ -124,11 +124,18 @@ fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> 
     Some(ExitStatus::Error)
 }
 
+/// The most threads `--jobs` may ask for: far more than any runner has cores, and few enough that
+/// starting them is quick (`--jobs 100000` ran past a minute creating threads).
+pub const MAX_JOBS: usize = 256;
+
 /// Runs `f` on a pool of `jobs` threads, or on rayon's default pool.
 fn with_jobs<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Fatal> {
     match jobs {
         None => Ok(f()),
         Some(0) => Err(Fatal::message("--jobs must be at least 1")),
+        Some(n) if n > MAX_JOBS => Err(Fatal::message(format!(
+            "--jobs {n} is more than the maximum of {MAX_JOBS}"
+        ))),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
