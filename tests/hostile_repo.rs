@@ -790,3 +790,147 @@ fn expiry_is_judged_in_utc_whatever_tz_says() {
         );
     }
 }
+
+// --- bounded work ------------------------------------------------------------------------------
+
+#[test]
+fn a_module_diamond_stops_at_the_instance_cap_with_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "main.tf",
+        "provider \"alicloud\" {\n  region = \"cn-shanghai\"\n}\nmodule \"m\" {\n  source = \"./m0\"\n}\n",
+    );
+    // each module calls the next twice: 2^30 instances unbounded
+    for i in 0..30 {
+        let body = if i < 29 {
+            format!(
+                "module \"a\" {{\n  source = \"../m{n}\"\n}}\nmodule \"b\" {{\n  source = \"../m{n}\"\n}}\n",
+                n = i + 1
+            )
+        } else {
+            "resource \"alicloud_instance\" \"x\" {}\n".to_owned()
+        };
+        write(d, &format!("m{i}/main.tf"), body);
+    }
+    let out = run(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "json",
+            "--select",
+            "YL901",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let found = findings(&out);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].ends_with(
+            "this call creates more than 10000 module instances in one root module; the rest are not inspected"
+        ),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn region_groups_that_fail_deep_down_are_expanded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut config = String::from("[regions]\n");
+    for i in 0..40 {
+        config.push_str(&format!("g{i} = [\"@g{n}\", \"@g{n}\"]\n", n = i + 1));
+    }
+    config.push_str("g40 = [\"@nope\"]\n\n[[residency]]\nallow = [\"@g0\"]\n");
+    write(d, "yunlint.toml", config);
+    let out = run(d, &["check", "--color", "never"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr
+            .ends_with("yunlint failed: invalid configuration (1 error)\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("unknown region group `@nope`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn thousands_of_classify_and_exception_entries_match_through_one_glob_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let n = 5000;
+    let mut config = String::new();
+    for i in 0..n {
+        config.push_str(&format!(
+            "[[classify]]\nmatch = \"w{i}.deploy.toml#**\"\ndata_class = 2\n\n\
+             [[exceptions]]\ncodes = [\"YL201\"]\naddress = \"w{i}.deploy.toml#other\"\nreason = \"x\"\n\n"
+        ));
+        write(
+            d,
+            &format!("w{i}.deploy.toml"),
+            "[[workload]]\nname = \"a\"\nprovider = \"alicloud\"\nregion = \"ap-southeast-1\"\n",
+        );
+    }
+    config.push_str(
+        "[[exceptions]]\ncodes = [\"YL201\"]\npath = \"w7.deploy.toml\"\nreason = \"x\"\n",
+    );
+    write(d, "yunlint.toml", config);
+    let out = run(d, &["check", "--format", "json", "--statistics"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["suppressed"], 1);
+    // every workload classified (no YL401), every exception but the path one unused (YL904)
+    let expected = format!(
+        "{n}  YL904  unused-suppression\n{m}  YL201  region-outside-jurisdiction\nerror: {m} errors, {n} warnings in {n} files, 1 suppressed (",
+        m = n - 1
+    );
+    assert!(out.stderr.starts_with(&expected), "{}", out.stderr);
+}
+
+#[test]
+fn jobs_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["check", "--jobs", "100000"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "yunlint failed: --jobs 100000 is more than the maximum of 256\n"
+        )
+    );
+}
+
+#[test]
+fn a_huge_yaml_sequence_is_refused_by_node_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let items = vec!["1"; 4_000_000].join(",");
+    write(
+        d,
+        "big.yaml",
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [{items}]\n"),
+    );
+    let mut docs = String::new();
+    for i in 0..10_001 {
+        docs.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n"
+        ));
+    }
+    write(d, "many.yaml", docs);
+    let out = run(d, &["check", "--isolated", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        findings(&out),
+        [
+            "YL901 big.yaml YAML file holds more than 250000 nodes",
+            "YL901 many.yaml YAML file holds more than 10000 documents"
+        ]
+    );
+}
