@@ -160,7 +160,7 @@ pub fn load(
     let raw: RawPolicy = toml::from_str(&text).map_err(|e| {
         ConfigFailure::Invalid(vec![ConfigError {
             span: e.span().map(|r| Span::new(id, r)),
-            message: e.message().trim_end().to_owned(),
+            message: crate::report::visible::excerpt(e.message().trim_end().to_owned()),
             help: suggest::from_serde_message(e.message()),
         }])
     })?;

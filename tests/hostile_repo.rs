@@ -934,3 +934,23 @@ fn a_huge_yaml_sequence_is_refused_by_node_count() {
         ]
     );
 }
+
+#[test]
+fn error_messages_quote_a_bounded_excerpt_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key = "k".repeat(1 << 20);
+    write(d, "a.deploy.toml", format!("[[workload]]\n{key} = 1\n"));
+    for format in ["human", "json", "sarif", "github"] {
+        let out = run(d, &["check", "--isolated", "--format", format]);
+        assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        assert!(out.stdout.contains("unknown field"), "{format}");
+        // the key is a megabyte long: at most an excerpt of it is shown
+        assert!(!out.all().contains(&"k".repeat(1001)), "{format}");
+    }
+    write(d, "yunlint.toml", format!("{key} = 1\n"));
+    let out = run(d, &["check"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("characters)…"), "{}", out.stderr);
+    assert!(out.stderr.len() < 8_000, "{} bytes", out.stderr.len());
+}

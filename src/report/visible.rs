@@ -38,6 +38,23 @@ pub fn push_char(out: &mut String, c: char) {
     }
 }
 
+/// `text` cut in the middle when longer than [`MAX_FIELD_CHARS`], not otherwise changed: for a
+/// parser's message, which may quote the file (`unknown field` followed by a megabyte-long key),
+/// in every format.
+pub fn excerpt(text: String) -> String {
+    if text.len() <= MAX_FIELD_CHARS {
+        return text;
+    }
+    let total = text.chars().count();
+    if total <= MAX_FIELD_CHARS {
+        return text;
+    }
+    let half = MAX_FIELD_CHARS / 2;
+    let head: String = text.chars().take(half).collect();
+    let tail: String = text.chars().skip(total - half).collect();
+    format!("{head}…({} characters)…{tail}", total - 2 * half)
+}
+
 /// `text` on one line with every character of [`needs_escape`] written visibly, and cut in the
 /// middle when longer than [`MAX_FIELD_CHARS`].
 pub fn visible(text: &str) -> Cow<'_, str> {
@@ -151,6 +168,16 @@ mod tests {
             1000 + "…(9000 characters)…".chars().count()
         );
         assert!(shown.starts_with("aaa") && shown.ends_with("bbb"));
+    }
+
+    #[test]
+    fn an_excerpt_keeps_short_texts_and_cuts_long_ones() {
+        assert_eq!(excerpt("a\nb".into()), "a\nb");
+        let cut = excerpt("x".repeat(1_000_000));
+        assert_eq!(
+            cut.chars().count(),
+            1000 + "…(999000 characters)…".chars().count()
+        );
     }
 
     #[test]
