@@ -954,3 +954,28 @@ fn error_messages_quote_a_bounded_excerpt_of_the_file() {
     assert!(out.stderr.contains("characters)…"), "{}", out.stderr);
     assert!(out.stderr.len() < 8_000, "{} bytes", out.stderr.len());
 }
+
+#[test]
+fn the_provider_registry_from_the_repository_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "yunlint.toml",
+        "[providers.\"::error::x\"]\nname = \"a\\n::error title=p::q\"\ncertified = true\nsource = \"\\u001b]0;t\\u0007\"\nas_of = 2026-01-01\n",
+    );
+    let out = run(d, &["providers"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_log_safe("providers", &out.stdout, false);
+    assert!(
+        out.stdout
+            .contains("\\x3a:error::x  a\\n::error title=p::q\n  certified: true"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("  source: \\x1b]0;t\\x07\n"),
+        "{}",
+        out.stdout
+    );
+}
