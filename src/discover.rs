@@ -291,6 +291,16 @@ fn error_path(error: &ignore::Error) -> Option<&Path> {
 fn visit_entry(entry: &ignore::DirEntry, boundary: &Path, found: &std::sync::Mutex<Discovered>) {
     let path = entry.path();
     let Some(format) = classify(path) else {
+        // A link to a directory out of the tree is not walked: said, never silent.
+        if entry.path_is_symlink()
+            && std::fs::canonicalize(path).is_ok_and(|t| t.is_dir() && !t.starts_with(boundary))
+        {
+            let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+            found.skipped.push((
+                path.to_path_buf(),
+                "symbolic link leaving the walked directory".into(),
+            ));
+        }
         return;
     };
     let mut followed = false;

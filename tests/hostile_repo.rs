@@ -1016,3 +1016,32 @@ fn a_huge_value_is_quoted_as_an_excerpt_in_every_finding_and_format() {
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_directory_link_out_of_the_tree_is_skipped_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (repo, elsewhere) = (dir.path().join("repo"), dir.path().join("elsewhere"));
+    write(&elsewhere, "far.deploy.toml", OUTSIDE_DESCRIPTOR);
+    write(
+        &repo,
+        "near.deploy.toml",
+        DESCRIPTOR.replace("ap-southeast-1", "cn-shanghai"),
+    );
+    std::os::unix::fs::symlink(&elsewhere, repo.join("shared")).unwrap();
+    let out = run(
+        &repo,
+        &["check", "--isolated", "--verbose", "--color", "never"],
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(!out.stdout.contains("far.deploy.toml"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("in 1 file (1 skipped) ("),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stderr,
+        "skipped shared: symbolic link leaving the walked directory\n"
+    );
+}
