@@ -606,6 +606,37 @@ fn run_with_closed_stderr(dir: &Path, args: &[&str]) -> i32 {
     status.code().unwrap()
 }
 
+/// Runs yunlint with standard output a pipe closed at the other end (`yunlint check | head`).
+fn run_with_closed_stdout(dir: &Path, args: &[&str]) -> i32 {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = Command::new(env!("CARGO_BIN_EXE_yunlint"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(
+        status.code().is_some(),
+        "{args:?} died of a signal: {status:?}"
+    );
+    status.code().unwrap()
+}
+
+#[test]
+fn a_closed_standard_output_does_not_turn_findings_into_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.deploy.toml", DESCRIPTOR);
+    assert_eq!(run_with_closed_stdout(d, &["check", "--isolated"]), 1);
+    assert_eq!(
+        run_with_closed_stdout(d, &["check", "--isolated", "--exit-zero"]),
+        0
+    );
+    assert_eq!(run_with_closed_stdout(d, &["inventory", "--isolated"]), 0);
+}
+
 #[test]
 fn exit_codes_hold_when_standard_error_is_closed() {
     let dir = tempfile::tempdir().unwrap();

@@ -64,7 +64,12 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
         }
         text
     };
-    emit(&text, args.output.as_deref().map(target))?;
+    // A reader that stops early (`yunlint check | head`) does not change the verdict: with
+    // findings, the run still fails (CI with `pipefail` must not pass on a closed pipe).
+    match emit(&text, args.output.as_deref().map(target)) {
+        Err(Fatal::BrokenPipe) => {}
+        result => result?,
+    }
     // human and github end with the summary line themselves
     let summary_in_text = matches!(args.format, CheckFormat::Human | CheckFormat::Github);
     if !args.quiet && (!summary_in_text || args.output.is_some()) {
