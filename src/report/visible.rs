@@ -107,12 +107,13 @@ pub fn visible_lines(text: &str) -> String {
 }
 
 /// A rendered report with no line that GitHub's runner would read as a workflow command: where a
-/// line (after the spaces the runner trims) starts with `::` or `##[`, for instance because a
+/// line (after the spaces the runner trims) starts with `::` or `##`, for instance because a
 /// long message was wrapped inside a quoted value, the first character is escaped.
 pub fn without_commands(text: String) -> String {
     let is_command = |line: &str| {
         let t = line.trim_start();
-        t.starts_with("::") || t.starts_with("##[")
+        // GitHub's `::error::` and `##[error]`, Azure Pipelines' `##vso[…]`
+        t.starts_with("::") || t.starts_with("##")
     };
     if !text.split('\n').any(is_command) {
         return text;
@@ -200,6 +201,10 @@ mod tests {
         assert_eq!(
             without_commands("  × a\n        ::error::x\nok\n".into()),
             "  × a\n        \\x3a:error::x\nok\n"
+        );
+        assert_eq!(
+            without_commands("##vso[task.setvariable variable=x]1\n".into()),
+            "\\x23#vso[task.setvariable variable=x]1\n"
         );
     }
 }
