@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::report::visible::excerpt;
 use crate::rules::RuleMeta;
 use crate::source::Span;
 
@@ -37,7 +38,7 @@ impl Label {
     pub fn new(span: Span, text: impl Into<String>) -> Self {
         Label {
             span,
-            text: text.into(),
+            text: excerpt(text.into()),
         }
     }
 }
@@ -85,7 +86,9 @@ impl Finding {
         Finding {
             rule,
             severity: rule.severity,
-            message: message.into(),
+            // Messages quote repository values: a megabyte-long region, quoted by every finding
+            // about it, would multiply the input in every format.
+            message: excerpt(message.into()),
             primary,
             secondary: Vec::new(),
             help: None,
@@ -105,7 +108,7 @@ impl Finding {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(excerpt(help.into()));
         self
     }
 

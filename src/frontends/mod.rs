@@ -20,10 +20,11 @@ pub struct ParseIssue {
 }
 
 impl ParseIssue {
+    /// A parser's message may quote the file: it is cut to a bounded excerpt.
     pub fn new(span: Span, message: impl Into<String>) -> Self {
         ParseIssue {
             span,
-            message: message.into(),
+            message: crate::report::visible::excerpt(message.into()),
             help: None,
         }
     }

@@ -120,7 +120,11 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     config.root = context.root.clone();
     let selection = Selection::new(&options.select, &options.ignore, &config.rule_levels)
         .map_err(Failure::Selector)?;
-    let baseline = options.baseline.as_deref().map(load_baseline).transpose()?;
+    let baseline = options
+        .baseline
+        .as_deref()
+        .map(|path| load_baseline(path, config.max_file_size))
+        .transpose()?;
 
     // discover: the whole project root, and the named paths (a named file is read even when
     // the walk passes it over)
@@ -146,8 +150,25 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     }
 
     // parse
-    let inputs = inputs(options, &context, std::mem::take(&mut discovered.files))?;
-    let parsed = read::read_all(inputs, sources.next_id().0, cwd, &config.root);
+    let mut inputs = inputs(
+        options,
+        &context,
+        config.max_file_size,
+        std::mem::take(&mut discovered.files),
+    )?;
+    // Whatever the walk could not read is a YL901 at its path, never passed over.
+    inputs.extend(
+        std::mem::take(&mut discovered.unreadable)
+            .into_iter()
+            .map(|(path, why)| Input::Unreadable(path, why)),
+    );
+    let parsed = read::read_all(
+        inputs,
+        config.max_file_size,
+        sources.next_id().0,
+        cwd,
+        &config.root,
+    );
     let internal_errors = parsed
         .iter()
         .filter(|r| matches!(r.parsed, Parsed::Crashed))
@@ -273,21 +294,23 @@ fn load_config(
     today: Date,
     sources: &mut SourceMap,
 ) -> Result<Config, Failure> {
+    let named = options.config.is_some() && !options.isolated;
     let file = match &options.config {
         _ if options.isolated => None,
         Some(file) => Some(file.clone()),
         None => Some(context.root.join(config::CONFIG_FILE_NAME)).filter(|f| f.is_file()),
     };
-    config::load(file.as_deref(), cwd, today, sources)
+    config::load(file.as_deref(), named, cwd, today, sources)
         .map_err(|failure| Failure::from_config(failure, std::mem::take(sources)))
 }
 
-fn load_baseline(path: &Path) -> Result<Baseline, Failure> {
+fn load_baseline(path: &Path, limit: u64) -> Result<Baseline, Failure> {
     let failed = |message: String| Failure::Baseline {
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+    let bytes = crate::guarded_read::read(path, limit, None).map_err(|e| failed(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| failed("not valid UTF-8".into()))?;
     Baseline::parse(&text).map_err(failed)
 }
 
@@ -295,6 +318,7 @@ fn load_baseline(path: &Path) -> Result<Baseline, Failure> {
 fn inputs(
     options: &LintOptions,
     context: &Context,
+    limit: u64,
     discovered: Vec<discover::DiscoveredFile>,
 ) -> Result<Vec<Input>, Failure> {
     let mut inputs: Vec<Input> = discovered
@@ -304,14 +328,23 @@ fn inputs(
     if let Some((name, text)) = &options.stdin
         && let Some(format) = discover::classify(Path::new(name))
     {
+        if text.len() as u64 > limit {
+            return Err(Failure::Unreadable {
+                path: PathBuf::from("standard input"),
+                error: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("larger than the {limit}-byte limit (`[discovery] max_file_size`)"),
+                ),
+            });
+        }
         let path = context.stdin.clone().unwrap_or_else(|| PathBuf::from(name));
         inputs.push(Input::Stdin(path, format, text.clone()));
     }
     for path in &options.var_files {
-        if !path.is_file() {
+        if let Err(error) = std::fs::metadata(path) {
             return Err(Failure::Unreadable {
                 path: path.clone(),
-                error: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+                error,
             });
         }
         inputs.push(Input::VarFile(path.clone()));

@@ -25,6 +25,9 @@ const MAX_LISTED_INSTANCES: usize = 64;
 
 /// Modules nest at most this deep (a guard against pathological trees; cycles are caught first).
 const MAX_DEPTH: usize = 32;
+/// Module instances one root may create: a "diamond" of modules that each call the next twice
+/// would otherwise instantiate 2^depth of them.
+pub const MAX_INSTANCES: usize = 10_000;
 
 /// Meta-arguments of a module call that are not inputs.
 const CALL_META: [&str; 7] = [
@@ -167,6 +170,7 @@ impl<'a> Resolver<'a> {
         let mut run = RootRun {
             world: &world,
             out: &mut out,
+            instances: 0,
         };
         let mut stack = vec![dir.to_path_buf()];
         run.instantiate(module, prefix, scope, &mut stack);
@@ -389,6 +393,8 @@ pub struct RootOutput {
 struct RootRun<'l, 'r, 'a> {
     world: &'l RootWorld<'r, 'a>,
     out: &'l mut RootOutput,
+    /// Module instances created so far; past [`MAX_INSTANCES`], calls are reported once and skipped.
+    instances: usize,
 }
 
 impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
@@ -525,6 +531,16 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
         }
         stack.push(dir);
         for rep in reps {
+            self.instances += 1;
+            if self.instances > MAX_INSTANCES {
+                if self.instances == MAX_INSTANCES + 1 {
+                    self.out.output.issues.push(ParseIssue::new(
+                        *source_span,
+                        format!("this call creates more than {MAX_INSTANCES} module instances in one root module; the rest are not inspected"),
+                    ));
+                }
+                break;
+            }
             let scope = self
                 .world
                 .child_scope(&parent.scope, parent.module, child, call, &rep);
