@@ -298,7 +298,8 @@ fn load_config(
     let file = match &options.config {
         _ if options.isolated => None,
         Some(file) => Some(file.clone()),
-        None => Some(context.root.join(config::CONFIG_FILE_NAME)).filter(|f| f.is_file()),
+        None => Some(context.root.join(config::CONFIG_FILE_NAME))
+            .filter(|f| std::fs::symlink_metadata(f).is_ok()),
     };
     config::load(file.as_deref(), named, cwd, today, sources)
         .map_err(|failure| Failure::from_config(failure, std::mem::take(sources)))
