@@ -856,7 +856,9 @@ impl<'e, 'a> Ev<'e, 'a> {
     ) -> Result<Option<(Option<Value>, Value)>, Error> {
         if let Some(cond) = &f.cond {
             match self.expr(&cond.expr)? {
-                Value::Unknown(r) => return Ok(Some((None, Value::Unknown(r)))),
+                // Whether the element exists is unknown, so the whole result is: an unknown key
+                // says so below.
+                Value::Unknown(r) => return Ok(Some((Some(Value::Unknown(r)), Value::Null))),
                 v if !to_bool(&v)? => return Ok(None),
                 _ => {}
             }
@@ -1545,6 +1547,7 @@ mod tests {
             "timestamp()",
             "[for z in var.missing : z]",
             "join(\",\", [var.missing, \"a\"])",
+            "length([for z in [1, 2] : z if var.missing])",
         ] {
             assert!(eval(text).is_err(), "{text} is unknown");
         }
