@@ -97,12 +97,16 @@ pub trait Children<'s> {
 const MAX_LOCAL_DEPTH: usize = 256;
 pub const MAX_VALUE_WEIGHT: usize = 1_000_000;
 const MAX_STEPS: u64 = 4_000_000;
+/// Expression evaluations nested inside each other, across references.
+const MAX_EVAL_DEPTH: usize = 1_000;
 
 /// The evaluation budget of one root, shared by its module instances.
 #[derive(Default)]
 pub struct Budget {
     steps: Cell<u64>,
     exhausted: Cell<bool>,
+    /// How deeply expression evaluations nest right now.
+    depth: Cell<usize>,
 }
 
 impl Budget {
@@ -521,7 +525,24 @@ impl<'e, 'a> Ev<'e, 'a> {
         self.scope.budget.spend(1)
     }
 
+    /// Evaluates one expression, as deep as the stack allows: expressions nest at most 64 levels
+    /// (the parser's bound), but references nest them again (a local in a local in a resource's
+    /// argument), so the depth of the whole evaluation is bounded too.
     fn expr(&mut self, expr: &EditExpr) -> Out {
+        let budget = &self.scope.budget;
+        if budget.depth.get() >= MAX_EVAL_DEPTH {
+            return Ok(Value::Unknown(format!(
+                "expressions and the references between them nest deeper than {MAX_EVAL_DEPTH} levels"
+            )));
+        }
+        budget.depth.set(budget.depth.get() + 1);
+        let out = self.expr_at_depth(expr);
+        let budget = &self.scope.budget;
+        budget.depth.set(budget.depth.get() - 1);
+        out
+    }
+
+    fn expr_at_depth(&mut self, expr: &EditExpr) -> Out {
         if !self.step() {
             return Ok(over_steps());
         }
@@ -758,6 +779,10 @@ impl<'e, 'a> Ev<'e, 'a> {
                             }
                         };
                         for (k, v) in items {
+                            if !self.step() {
+                                unknown.get_or_insert_with(over_steps);
+                                return Ok(());
+                            }
                             let before = self.bound.len();
                             if let Some(kv) = &d.for_expr.key_var {
                                 self.bound.push((kv.as_str().to_owned(), k));
@@ -952,6 +977,11 @@ impl<'e, 'a> Ev<'e, 'a> {
                     Ok(v) => v,
                     Err(reason) => return Ok((Value::Unknown(reason), 1)),
                 };
+                // A reference copies the value: a large one costs steps by its size.
+                let size = weight(&value.value, MAX_VALUE_WEIGHT) as u64;
+                if size > 64 && !self.scope.budget.spend(size / 64) {
+                    return Ok((over_steps(), 1));
+                }
                 let narrower = match (root, member) {
                     ("local", Some(m)) => self.scope.local_member_chain(name, m),
                     _ => None,

@@ -10,6 +10,9 @@ use super::value::{Value, equal, number_string};
 
 type Out = Result<Value, String>;
 
+/// Element comparisons a set function may make.
+const MAX_COMPARISONS: usize = 10_000_000;
+
 /// Functions Terraform cannot know before apply, or that read the disk or the clock.
 const UNKNOWN: [&str; 14] = [
     "timestamp",
@@ -48,6 +51,24 @@ pub fn call(name: &str, args: Vec<Value>) -> Out {
         }
     } else if let Some(reason) = args.iter().find_map(Value::unknown_inside) {
         return Ok(Value::Unknown(reason.clone()));
+    }
+    // The set functions compare every element with every other: refuse what would take long.
+    if matches!(
+        name,
+        "distinct" | "toset" | "setunion" | "setintersection" | "setsubtract" | "matchkeys"
+    ) {
+        let total: usize = args
+            .iter()
+            .map(|a| match a {
+                Value::Array(items) => items.len(),
+                _ => 1,
+            })
+            .sum();
+        if total.saturating_mul(total) > MAX_COMPARISONS {
+            return Ok(Value::Unknown(format!(
+                "`{name}()` of {total} elements is too costly to evaluate statically"
+            )));
+        }
     }
     let a = Args { name, args };
     a.run()

@@ -20,6 +20,10 @@ use crate::source::{SourceId, Span};
 /// them all, with their keys listed (`0..n` for a count).
 const MAX_LISTED_INSTANCES: usize = 64;
 
+/// The stack of the thread that evaluates one root: enough for the evaluator's deepest nesting
+/// (`MAX_EVAL_DEPTH`) in a debug build.
+const ROOT_STACK: usize = 64 << 20;
+
 /// Modules nest at most this deep (a guard against pathological trees; cycles are caught first).
 const MAX_DEPTH: usize = 32;
 
@@ -138,6 +142,28 @@ impl<'a> Resolver<'a> {
     /// Instantiates one root module and every module it calls: what they yield, and the module
     /// directories visited. Roots are independent, so they run in parallel.
     pub fn run_root(&self, dir: &Path, values: Vec<RootValue>) -> RootOutput {
+        // References nest evaluations inside each other (bounded by the evaluator's depth
+        // limit): a root is evaluated on a thread whose stack holds the deepest one, reserved
+        // but touched only as deep as an evaluation goes.
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .name("terraform-root".into())
+                .stack_size(ROOT_STACK)
+                .spawn_scoped(s, || self.run_root_here(dir, values))
+                .map(|thread| thread.join())
+        })
+        .unwrap_or_else(|_| {
+            let mut out = RootOutput::default();
+            out.output.issues.push(ParseIssue::new(
+                Span::new(SourceId(0), 0..0),
+                format!("cannot start a thread to evaluate `{}`", dir.display()),
+            ));
+            Ok(out)
+        })
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+
+    fn run_root_here(&self, dir: &Path, values: Vec<RootValue>) -> RootOutput {
         let mut out = RootOutput::default();
         let Some(module) = self.modules.get(dir) else {
             return out;
