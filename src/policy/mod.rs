@@ -155,11 +155,18 @@ impl Policy {
         }
         // A Terraform address may carry its root module (`envs/prod:module.db.x.y`): globs match
         // the address with and without it.
-        let bare = placement.address.split_once(':').map(|(_, a)| a);
+        // An instance (`web[0]`, `module.app["a"].x`) matches as its block does too.
+        let block = crate::model::without_instance_keys(&placement.address);
+        let addresses = std::iter::once(placement.address.as_str()).chain(block.as_deref());
+        let mut candidates: Vec<&str> = Vec::with_capacity(4);
+        for address in addresses {
+            candidates.push(address);
+            if let Some((_, bare)) = address.split_once(':') {
+                candidates.push(bare);
+            }
+        }
         let matched = self.classify.iter().find(|c| {
-            c.matcher.is_match(&placement.address)
-                || bare.is_some_and(|a| c.matcher.is_match(a))
-                || c.matcher.is_match(&*placement.path)
+            candidates.iter().any(|a| c.matcher.is_match(a)) || c.matcher.is_match(&*placement.path)
         });
         match matched {
             Some(c) => EffectiveClass {
