@@ -613,22 +613,46 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
             spec,
         );
 
-        let zones = spec_zones(&r.rtype)
-            .iter()
-            .filter_map(|attr| r.attrs.get(attr))
-            .flat_map(|expr| {
+        let zone_strings = |value: Value| -> Vec<String> {
+            match value {
+                Value::Array(items) => items.iter().filter_map(as_string).collect(),
+                value => as_string(&value).into_iter().collect(),
+            }
+        };
+        // A reference to the resource that fixes the zone (`vswitch_id = alicloud_vswitch.v.id`)
+        // gives that resource's zone; the resource's own zone attribute is then computed.
+        let referenced: Vec<Resolved<String>> = zone_refs(r)
+            .into_iter()
+            .flat_map(|(expr, zone_ref)| {
                 let span = expr.span;
-                let values = match instance.scope.eval_expr_in(expr, "zone", rep) {
-                    Ok(Val {
-                        value: Value::Array(items),
-                        ..
-                    }) => items.iter().filter_map(as_string).collect(),
-                    Ok(Val { value, .. }) => as_string(&value).into_iter().collect(),
+                let values = match hcl_edit::parser::parse_expr(&zone_ref) {
+                    Ok(parsed) => instance
+                        .scope
+                        .eval_in(&parsed, span, "zone of the referenced resource", rep)
+                        .map(|v| zone_strings(v.value))
+                        .unwrap_or_default(),
                     Err(_) => Vec::new(),
                 };
                 values.into_iter().map(move |z| Resolved::new(z, span))
             })
             .collect();
+        let zones = if referenced.is_empty() {
+            spec_zones(&r.rtype)
+                .iter()
+                .filter_map(|attr| r.attrs.get(attr))
+                .flat_map(|expr| {
+                    let span = expr.span;
+                    let values = instance
+                        .scope
+                        .eval_expr_in(expr, "zone", rep)
+                        .map(|v| zone_strings(v.value))
+                        .unwrap_or_default();
+                    values.into_iter().map(move |z| Resolved::new(z, span))
+                })
+                .collect()
+        } else {
+            referenced
+        };
 
         let replicas = replicas(instance, r, &registry_id, rep);
         let data_class = data_class(instance, r, rep);
@@ -709,6 +733,31 @@ fn replicas(
             })
             .collect()
     }
+}
+
+/// The table's `zone_refs` of a resource, when the attribute is a reference to the `id` of the
+/// resource type named (`alicloud_vswitch.v.id`, `alicloud_vswitch.v["a"].id`): the attribute and
+/// the expression of that resource's zone attribute (`alicloud_vswitch.v.zone_id`).
+fn zone_refs(r: &ResourceDecl) -> Vec<(&Expr, String)> {
+    let Some(spec) = RESOURCES.resources.get(&r.rtype) else {
+        return Vec::new();
+    };
+    spec.zone_refs
+        .iter()
+        .filter_map(|(attr, target)| {
+            let expr = r.attrs.get(attr)?;
+            let (rtype, zone_attr) = target.split_once('.')?;
+            let text = expr.text().trim();
+            let reference = text.strip_suffix(".id")?;
+            let rest = reference.strip_prefix(rtype)?.strip_prefix('.')?;
+            let name_end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
+            let key = &rest[name_end..];
+            let plain_key = key.is_empty() || (key.starts_with('[') && key.ends_with(']'));
+            (name_end > 0 && plain_key).then(|| (expr, format!("{reference}.{zone_attr}")))
+        })
+        .collect()
 }
 
 fn spec_zones(rtype: &str) -> &'static [String] {
