@@ -581,13 +581,26 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
             .iter()
             .chain(own_region_attrs)
             .find_map(|path| r.attrs.get(path).map(|expr| (path, expr)));
-        let region_val: Result<Val, Reason> = match resource_region {
-            Some((path, expr)) => {
+        let parent = resource_region
+            .is_none()
+            .then(|| parent_region(r, spec))
+            .flatten();
+        let region_val: Result<Val, Reason> = match (resource_region, parent) {
+            (Some((path, expr)), _) => {
                 instance
                     .scope
                     .eval_expr_in(expr, format!("`{path}` set on the resource"), rep)
             }
-            None => match instance.scope.providers.borrow().get(&key) {
+            (None, Some((expr, reference))) => match hcl_edit::parser::parse_expr(&reference) {
+                Ok(parsed) => instance.scope.eval_in(
+                    &parsed,
+                    expr.span,
+                    "the region of the parent resource it names",
+                    rep,
+                ),
+                Err(e) => Err(e.message().to_owned()),
+            },
+            (None, None) => match instance.scope.providers.borrow().get(&key) {
                 Some(region) => region.clone().map(|mut v| {
                     if let Some((_, span)) = &r.provider {
                         v.chain.insert(
@@ -758,6 +771,31 @@ fn zone_refs(r: &ResourceDecl) -> Vec<(&Expr, String)> {
             (name_end > 0 && plain_key).then(|| (expr, format!("{reference}.{zone_attr}")))
         })
         .collect()
+}
+
+/// For a resource whose region is its parent's (the table's `region_from`, `server_id =
+/// azurerm_mssql_server.s.id`): the attribute and the expression of the parent's region
+/// (`azurerm_mssql_server.s.location`). Only a reference is followed; a literal id is opaque.
+fn parent_region<'e>(
+    r: &'e ResourceDecl,
+    spec: Option<&ProviderSpec>,
+) -> Option<(&'e Expr, String)> {
+    let attr = RESOURCES.resources.get(&r.rtype)?.region_from.as_ref()?;
+    let region_attr = spec?.resource_region.first()?;
+    let expr = r.attrs.get(attr)?;
+    let text = expr.text().trim();
+    let (reference, _) = text.rsplit_once('.')?;
+    let (rtype, rest) = reference.split_once('.')?;
+    let is_name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let name_end = rest.find('[').unwrap_or(rest.len());
+    let key = &rest[name_end..];
+    let plain_key = key.is_empty() || (key.starts_with('[') && key.ends_with(']'));
+    (is_name(rtype) && rtype.contains('_') && is_name(&rest[..name_end]) && plain_key)
+        .then(|| (expr, format!("{reference}.{region_attr}")))
 }
 
 fn spec_zones(rtype: &str) -> &'static [String] {
