@@ -839,6 +839,12 @@ impl Args<'_> {
                 a.count(1, 1)?;
                 s(a.get(0).to_json().to_string())
             }
+            "yamlencode" => {
+                a.count(1, 1)?;
+                let mut out = String::new();
+                yaml_block(a.get(0), 0, &mut out);
+                s(out)
+            }
             "jsondecode" => {
                 a.count(1, 1)?;
                 let json: serde_json::Value =
@@ -1000,6 +1006,69 @@ impl Args<'_> {
             other => Ok(Value::Unknown(format!(
                 "function `{other}` is not evaluated by yunlint"
             ))),
+        }
+    }
+}
+
+/// A YAML scalar as Terraform's `yamlencode` writes it: strings double-quoted.
+fn yaml_scalar(value: &Value) -> String {
+    match value {
+        Value::String(text) => serde_json::Value::String(text.clone()).to_string(),
+        Value::Array(_) => "[]".into(),
+        Value::Object(_) => "{}".into(),
+        Value::Null | Value::Unknown(_) => "null".into(),
+        other => other.to_text().unwrap_or_default(),
+    }
+}
+
+/// A value in YAML's block style at `indent`, as `yamlencode` writes it: mappings indent their
+/// nested mappings, sequences in a mapping are not indented, one item per line.
+fn yaml_block(value: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 || !out.ends_with("- ") {
+                    out.push_str(&pad);
+                }
+                out.push_str(&serde_json::Value::String(key.clone()).to_string());
+                out.push(':');
+                match item {
+                    Value::Object(m) if !m.is_empty() => {
+                        out.push('\n');
+                        yaml_block(item, indent + 2, out);
+                    }
+                    Value::Array(l) if !l.is_empty() => {
+                        out.push('\n');
+                        yaml_block(item, indent, out);
+                    }
+                    scalar => {
+                        out.push(' ');
+                        out.push_str(&yaml_scalar(scalar));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 || !out.ends_with("- ") {
+                    out.push_str(&pad);
+                }
+                out.push_str("- ");
+                match item {
+                    Value::Object(m) if !m.is_empty() => yaml_block(item, indent + 2, out),
+                    Value::Array(l) if !l.is_empty() => yaml_block(item, indent + 2, out),
+                    scalar => {
+                        out.push_str(&yaml_scalar(scalar));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        scalar => {
+            out.push_str(&yaml_scalar(scalar));
+            out.push('\n');
         }
     }
 }
@@ -1482,6 +1551,22 @@ mod tests {
                 r#"{"hello":"world"}"#,
             ),
             (r#"urlencode("Hello World!")"#, "Hello%20World%21"),
+            (
+                r#"yamlencode({"a":"b", "c":"d"})"#,
+                "\"a\": \"b\"\n\"c\": \"d\"\n",
+            ),
+            (
+                r#"yamlencode({"foo":[1, 2, 3], "bar": "baz"})"#,
+                "\"bar\": \"baz\"\n\"foo\":\n- 1\n- 2\n- 3\n",
+            ),
+            (
+                r#"yamlencode({"foo":[1, {"a":"b","c":"d"}, 3], "bar": "baz"})"#,
+                "\"bar\": \"baz\"\n\"foo\":\n- 1\n- \"a\": \"b\"\n  \"c\": \"d\"\n- 3\n",
+            ),
+            (
+                r#"yamlencode([[1, 2], {"a": {"b": true}}])"#,
+                "- - 1\n  - 2\n- \"a\":\n    \"b\": true\n",
+            ),
             (r#"md5("hello world")"#, "5eb63bbbe01eeed093cb22bb8f5acdc3"),
             (
                 r#"sha1("hello world")"#,
