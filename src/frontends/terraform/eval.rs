@@ -1607,6 +1607,17 @@ mod tests {
             ("1 + 2 * 3 % 4", "3"),
             (r#"!(1 == 1) || "a" != "b""#, "true"),
             ("path.module", "mod"),
+            (r#""${var.zone}\t$${x} %%{y}""#, "cn-hongkong-b\t${x} %{y}"),
+            (
+                "<<-EOT\n    a ${var.zone}\n      b\n    EOT",
+                "a cn-hongkong-b\n  b\n",
+            ),
+            (r#""a ${~ " b " ~} c""#, "a b c"),
+            (r#""${var.zone}""#, "cn-hongkong-b"),
+            (r#"{ (var.zone) = 1, x = 2 }[var.zone]"#, "1"),
+            ("tolist(null == null ? [1] : [])[0]", "1"),
+            ("[1, 2, 3][*]", "[1,2,3]"),
+            ("null[*]", "[]"),
         ] {
             assert_eq!(eval(text), Ok(want.to_owned()), "{text}");
         }
