@@ -346,6 +346,7 @@ impl<'a> Scope<'a> {
                 note: note.into(),
             }],
             bound: Vec::new(),
+            depends_on_unknown: None,
         };
         let value = ev.expr(expr);
         let chain = ev.chain;
@@ -474,6 +475,9 @@ struct Ev<'e, 'a> {
     rep: &'e Repetition,
     chain: Vec<Via>,
     bound: Vec<(String, Value)>,
+    /// The first unknown value a reference gave since it was last cleared: `try` and `can`
+    /// cannot decide on an expression that depends on one, whether or not it fails.
+    depends_on_unknown: Option<Reason>,
 }
 
 fn literal_key(op: &TraversalOperator) -> Option<&str> {
@@ -600,7 +604,11 @@ impl<'e, 'a> Ev<'e, 'a> {
             EditExpr::StringTemplate(t) => self.template(t),
             EditExpr::HeredocTemplate(h) => self.template(&h.template),
             EditExpr::Parenthesis(p) => self.expr(p.inner()),
-            EditExpr::Variable(v) => self.variable(v.as_str(), &[]).map(|(v, _)| v),
+            EditExpr::Variable(v) => {
+                let (value, _) = self.variable(v.as_str(), &[])?;
+                self.note_unknown(&value);
+                Ok(value)
+            }
             EditExpr::Traversal(t) => self.traversal(&t.expr, &t.operators),
             EditExpr::Conditional(c) => {
                 let cond = self.expr(&c.cond_expr)?;
@@ -637,6 +645,27 @@ impl<'e, 'a> Ev<'e, 'a> {
             }
             EditExpr::BinaryOp(op) => self.binary(&op.lhs_expr, *op.operator.value(), &op.rhs_expr),
             EditExpr::ForExpr(f) => self.for_expr(f),
+        }
+    }
+
+    fn note_unknown(&mut self, value: &Value) {
+        if self.depends_on_unknown.is_none()
+            && let Some(reason) = value.unknown_inside()
+        {
+            self.depends_on_unknown = Some(reason.clone());
+        }
+    }
+
+    /// Evaluates an argument of `try` or `can`: unknown when it depends on an unknown value
+    /// (as Terraform decides before evaluating it), else its value or its error.
+    fn guarded_arg(&mut self, arg: &EditExpr) -> Out {
+        let outer = self.depends_on_unknown.take();
+        let result = self.expr(arg);
+        let inner = self.depends_on_unknown.take();
+        self.depends_on_unknown = outer.or(inner.clone());
+        match inner {
+            Some(reason) => Ok(Value::Unknown(reason)),
+            None => result,
         }
     }
 
@@ -903,11 +932,22 @@ impl<'e, 'a> Ev<'e, 'a> {
         ops: &[hcl_edit::Decorated<TraversalOperator>],
     ) -> Out {
         let ops: Vec<&TraversalOperator> = ops.iter().map(|o| o.value()).collect();
-        let (value, used) = match root {
-            EditExpr::Variable(v) => self.variable(v.as_str(), &ops)?,
-            other => (self.expr(other)?, 0),
-        };
-        self.apply(value, &ops[used..])
+        match root {
+            EditExpr::Variable(v) => {
+                let (value, used) = self.variable(v.as_str(), &ops)?;
+                // What the whole traversal reaches, as Terraform checks before `try`: a
+                // traversal that fails does not depend on an unknown.
+                let reached = self.apply(value, &ops[used..]);
+                if let Ok(value) = &reached {
+                    self.note_unknown(value);
+                }
+                reached
+            }
+            other => {
+                let value = self.expr(other)?;
+                self.apply(value, &ops)
+            }
+        }
     }
 
     /// Applies traversal operators to a value.
@@ -1381,7 +1421,7 @@ impl<'e, 'a> Ev<'e, 'a> {
                 let mut last = String::from("no argument of `try` evaluates");
                 for arg in &args {
                     let kept = self.chain.len();
-                    match self.expr(arg) {
+                    match self.guarded_arg(arg) {
                         Ok(v) => return Ok(v),
                         Err(e) => {
                             // A failed argument is not where the value came from.
@@ -1396,8 +1436,10 @@ impl<'e, 'a> Ev<'e, 'a> {
                 let [arg] = args.as_slice() else {
                     return Err("`can` takes one argument".into());
                 };
-                return Ok(match self.expr(arg) {
-                    Ok(Value::Unknown(r)) => Value::Unknown(r),
+                return Ok(match self.guarded_arg(arg) {
+                    Ok(v) if v.unknown_inside().is_some() => {
+                        Value::Unknown(v.unknown_inside().cloned().unwrap_or_default())
+                    }
                     Ok(_) => Value::Bool(true),
                     Err(_) => Value::Bool(false),
                 });
@@ -1533,6 +1575,19 @@ mod tests {
             "missing".to_owned(),
             Err("variable `missing` has no value".to_owned()),
         );
+        vars.insert(
+            "cfg".to_owned(),
+            Ok(Val {
+                value: Value::Object(BTreeMap::from([
+                    (
+                        "id".to_owned(),
+                        Value::Unknown("`x.id` is known only after apply".into()),
+                    ),
+                    ("region".to_owned(), Value::String("cn-shanghai".into())),
+                ])),
+                chain: Vec::new(),
+            }),
+        );
         Scope::new(vars, BTreeMap::new(), "mod".into())
     }
 
@@ -1560,6 +1615,21 @@ mod tests {
         assert_eq!(unknown, Err("variable `missing` has no value".into()));
         assert_eq!(eval(r#"can({a = 1}["b"])"#), Ok("false".into()));
         assert!(eval("can(var.missing)").is_err(), "can(unknown) is unknown");
+        assert!(
+            eval(r#"try({ a = var.missing }["b"], "x")"#).is_err(),
+            "an expression that depends on an unknown is unknown, even where it would fail"
+        );
+        assert!(eval("can([var.missing])").is_err());
+        assert!(
+            eval(r#"try(var.cfg["nowhere"], "y")"#).is_ok(),
+            "a definitive error"
+        );
+        assert!(eval(r#"try(var.cfg.id, "y")"#).is_err());
+        assert_eq!(
+            eval(r#"try(var.cfg.region, "y")"#),
+            Ok("cn-shanghai".into()),
+            "what the traversal reaches is known"
+        );
         assert!(
             eval(r#"try(local.undeclared, "x")"#).is_err(),
             "an undeclared reference stops Terraform before try runs"
