@@ -233,6 +233,11 @@ impl Args<'_> {
                 if !(2..=62).contains(&base) {
                     return Err("`parseint` base must be between 2 and 62".into());
                 }
+                if base > 36 {
+                    return Ok(Value::Unknown(
+                        "`parseint` with a base above 36 is not evaluated by yunlint".into(),
+                    ));
+                }
                 let (neg, digits) = match text.strip_prefix('-') {
                     Some(rest) => (true, rest),
                     None => (false, text.strip_prefix('+').unwrap_or(&text)),
@@ -460,7 +465,7 @@ impl Args<'_> {
                 if offset < 0 || offset > len {
                     return Err("`substr` offset is out of range".into());
                 }
-                if length < 0 || offset + length > len {
+                if length < 0 || offset.saturating_add(length) > len {
                     length = len - offset;
                 }
                 s(chars[offset as usize..(offset + length) as usize]
@@ -983,12 +988,16 @@ impl Args<'_> {
                 let mut next: u128 = net.addr;
                 for i in 1..a.args.len() {
                     let newbits = a.int(i)?;
-                    let len = net.len as i64 + newbits;
+                    let len = (net.len as i64).saturating_add(newbits);
                     if newbits < 0 || len > net.bits as i64 {
                         return Err("`cidrsubnets`: not enough bits".into());
                     }
-                    let size: u128 = 1u128 << (net.bits as i64 - len);
-                    let start = next.div_ceil(size) * size;
+                    let Some(size) = 1u128.checked_shl((net.bits as i64 - len) as u32) else {
+                        return Ok(Value::Unknown(
+                            "`cidrsubnets` of a whole address space is not evaluated".into(),
+                        ));
+                    };
+                    let start = next.div_ceil(size).saturating_mul(size);
                     let sub = Cidr {
                         addr: start,
                         len: len as u32,
@@ -997,7 +1006,7 @@ impl Args<'_> {
                     if !net.contains(&sub) {
                         return Err("`cidrsubnets`: not enough room in the prefix".into());
                     }
-                    next = start + size;
+                    next = start.saturating_add(size);
                     out.push(Value::String(sub.to_string()));
                 }
                 list(out)
@@ -1346,18 +1355,21 @@ impl Cidr {
     }
 
     fn host(&self, host: i64) -> Result<String, String> {
-        let size: u128 = 1u128 << (self.bits - self.len).min(127);
+        // The number of addresses, less one: a /0 of IPv6 has 2^128.
+        let last: u128 = 1u128
+            .checked_shl(self.bits - self.len)
+            .map_or(u128::MAX, |size| size - 1);
         let offset = if host < 0 {
-            size.checked_sub(host.unsigned_abs() as u128)
+            last.checked_sub(host.unsigned_abs() as u128 - 1)
         } else {
-            Some(host as u128).filter(|h| *h < size)
+            Some(host as u128).filter(|h| *h <= last)
         }
         .ok_or_else(|| format!("prefix has no host number {host}"))?;
         Ok(self.ip(self.addr + offset))
     }
 
     fn subnet(&self, newbits: i64, num: i64) -> Result<Cidr, String> {
-        let len = self.len as i64 + newbits;
+        let len = (self.len as i64).saturating_add(newbits);
         if newbits < 0 || len > self.bits as i64 {
             return Err(format!("not enough bits to extend the prefix by {newbits}"));
         }
@@ -1367,7 +1379,10 @@ impl Cidr {
             ));
         }
         Ok(Cidr {
-            addr: self.addr | ((num as u128) << (self.bits as i64 - len)),
+            addr: self.addr
+                | (num as u128)
+                    .checked_shl((self.bits as i64 - len) as u32)
+                    .unwrap_or(0),
             len: len as u32,
             bits: self.bits,
         })
@@ -1595,6 +1610,11 @@ mod tests {
                 "fd00:fd12:3456:7890::22",
             ),
             (r#"cidrnetmask("172.16.0.0/12")"#, "255.240.0.0"),
+            (r#"cidrhost("10.0.0.0/24", -1)"#, "10.0.0.255"),
+            (
+                r#"cidrhost("::/0", -1)"#,
+                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            ),
             (r#"cidrsubnet("172.16.0.0/12", 4, 2)"#, "172.18.0.0/16"),
             (r#"cidrsubnet("10.1.2.0/24", 4, 15)"#, "10.1.2.240/28"),
             (
@@ -1608,6 +1628,130 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(eval(text), Ok(want.to_owned()), "{text}");
+        }
+    }
+
+    /// Every function with odd arguments: an error or a value, never a panic.
+    #[test]
+    fn odd_arguments_never_panic() {
+        let names = [
+            "abs",
+            "ceil",
+            "floor",
+            "signum",
+            "log",
+            "pow",
+            "max",
+            "min",
+            "parseint",
+            "sum",
+            "chomp",
+            "endswith",
+            "startswith",
+            "strcontains",
+            "format",
+            "formatlist",
+            "indent",
+            "join",
+            "lower",
+            "upper",
+            "title",
+            "regex",
+            "regexall",
+            "replace",
+            "split",
+            "strrev",
+            "substr",
+            "trim",
+            "trimprefix",
+            "trimsuffix",
+            "trimspace",
+            "alltrue",
+            "anytrue",
+            "chunklist",
+            "coalesce",
+            "coalescelist",
+            "compact",
+            "concat",
+            "contains",
+            "distinct",
+            "element",
+            "flatten",
+            "index",
+            "keys",
+            "values",
+            "length",
+            "lookup",
+            "matchkeys",
+            "merge",
+            "one",
+            "range",
+            "reverse",
+            "setintersection",
+            "setsubtract",
+            "setunion",
+            "setproduct",
+            "slice",
+            "sort",
+            "transpose",
+            "zipmap",
+            "tostring",
+            "tonumber",
+            "tobool",
+            "tolist",
+            "toset",
+            "tomap",
+            "jsonencode",
+            "jsondecode",
+            "yamlencode",
+            "base64encode",
+            "base64decode",
+            "urlencode",
+            "md5",
+            "uuidv5",
+            "csvdecode",
+            "basename",
+            "dirname",
+            "cidrhost",
+            "cidrnetmask",
+            "cidrsubnet",
+            "cidrsubnets",
+        ];
+        let pool = [
+            "null",
+            "-1",
+            "0",
+            "1.5",
+            "1e300",
+            r#""""#,
+            r#""%""#,
+            r#""/(/""#,
+            r#""::/0""#,
+            r#""10.0.0.0/8""#,
+            "[]",
+            r#"["a", 1]"#,
+            "{}",
+            "{ a = [1] }",
+            "true",
+        ];
+        for name in names {
+            let mut calls = vec![format!("{name}()")];
+            for a in pool {
+                calls.push(format!("{name}({a})"));
+                for b in pool {
+                    calls.push(format!("{name}({a}, {b})"));
+                }
+            }
+            for a in &pool[..6] {
+                for b in &pool[..9] {
+                    for c in &pool[..6] {
+                        calls.push(format!("{name}({a}, {b}, {c})"));
+                    }
+                }
+            }
+            for call in calls {
+                let _ = eval(&call);
+            }
         }
     }
 
