@@ -145,22 +145,22 @@ impl<'a> Resolver<'a> {
         // References nest evaluations inside each other (bounded by the evaluator's depth
         // limit): a root is evaluated on a thread whose stack holds the deepest one, reserved
         // but touched only as deep as an evaluation goes.
-        std::thread::scope(|s| {
+        let mut values = Some(values);
+        let spawned = std::thread::scope(|s| {
             std::thread::Builder::new()
                 .name("terraform-root".into())
                 .stack_size(ROOT_STACK)
-                .spawn_scoped(s, || self.run_root_here(dir, values))
+                .spawn_scoped(s, || {
+                    self.run_root_here(dir, values.take().unwrap_or_default())
+                })
                 .map(|thread| thread.join())
-        })
-        .unwrap_or_else(|_| {
-            let mut out = RootOutput::default();
-            out.output.issues.push(ParseIssue::new(
-                Span::new(SourceId(0), 0..0),
-                format!("cannot start a thread to evaluate `{}`", dir.display()),
-            ));
-            Ok(out)
-        })
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        match spawned {
+            Ok(Ok(out)) => out,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread to be had: on this one, with its stack.
+            Err(_) => self.run_root_here(dir, values.take().unwrap_or_default()),
+        }
     }
 
     fn run_root_here(&self, dir: &Path, values: Vec<RootValue>) -> RootOutput {
