@@ -378,7 +378,11 @@ impl<'a> Scope<'a> {
                 Err(reason) => {
                     Instances::Unknown(format!("the `count` of `{address}` is unknown: {reason}"))
                 }
-                Ok(v) => match v.value.as_u64() {
+                // A string holding a number converts, as Terraform converts it.
+                Ok(v) => match to_number(&v.value)
+                    .ok()
+                    .and_then(|n| Value::Number(n).as_u64())
+                {
                     Some(n) if n as usize > MAX_INSTANCES => Instances::Unknown(format!(
                         "`{address}` has more than {MAX_INSTANCES} instances, more than yunlint evaluates one by one"
                     )),
@@ -1705,6 +1709,47 @@ mod tests {
             Ok("b".into())
         );
         assert!(eval("count.index").is_err());
+    }
+
+    fn instances(attr: &str, text: &str) -> Instances {
+        let text = Arc::new(text.to_owned());
+        let expr = Expr::native(SourceId(0), &text, 0..text.len());
+        let attrs = super::super::decl::Attrs(vec![(attr.to_owned(), expr)]);
+        scope().instances("x.y", &attrs)
+    }
+
+    #[test]
+    fn count_and_for_each_give_the_instances() {
+        assert_eq!(instances("count", "0"), Instances::Known(Vec::new()));
+        assert_eq!(
+            instances("count", r#""2""#),
+            Instances::Known(vec![Repetition::Count(0), Repetition::Count(1)])
+        );
+        assert_eq!(instances("for_each", "{}"), Instances::Known(Vec::new()));
+        assert_eq!(
+            instances("for_each", r#"toset(["b", "a", "b"])"#),
+            Instances::Known(vec![
+                Repetition::Each {
+                    key: "a".into(),
+                    value: Value::String("a".into())
+                },
+                Repetition::Each {
+                    key: "b".into(),
+                    value: Value::String("b".into())
+                },
+            ])
+        );
+        for unknown in ["var.missing ? 1 : 0", "length(timestamp())", "-1", "1.5"] {
+            assert!(
+                matches!(instances("count", unknown), Instances::Unknown(_)),
+                "{unknown}"
+            );
+        }
+        assert!(matches!(
+            instances("for_each", "{ for k in var.missing : k => k }"),
+            Instances::Unknown(_)
+        ));
+        assert!(matches!(instances("count", "5000"), Instances::Unknown(r) if r.contains("1024")));
     }
 
     #[test]
