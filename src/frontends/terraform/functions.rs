@@ -867,6 +867,40 @@ impl Args<'_> {
                     .map_err(|_| "`base64decode`: the result is not UTF-8".to_owned())
                     .and_then(s)
             }
+            "formatdate" => {
+                a.count(2, 2)?;
+                s(format_date(&a.str(0)?, &Time::parse(&a.str(1)?)?)?)
+            }
+            "timeadd" => {
+                a.count(2, 2)?;
+                let time = Time::parse(&a.str(0)?)?;
+                let nanos = i128::from(time.secs) * 1_000_000_000
+                    + i128::from(time.nanos)
+                    + parse_duration(&a.str(1)?)?;
+                let moved = Time {
+                    secs: nanos.div_euclid(1_000_000_000) as i64,
+                    nanos: nanos.rem_euclid(1_000_000_000) as u32,
+                    offset: time.offset,
+                };
+                s(moved.rfc3339())
+            }
+            "timecmp" => {
+                a.count(2, 2)?;
+                let (x, y) = (Time::parse(&a.str(0)?)?, Time::parse(&a.str(1)?)?);
+                n(match (x.secs, x.nanos).cmp(&(y.secs, y.nanos)) {
+                    std::cmp::Ordering::Less => -1.0,
+                    std::cmp::Ordering::Equal => 0.0,
+                    std::cmp::Ordering::Greater => 1.0,
+                })
+            }
+            "issensitive" => {
+                a.count(1, 1)?;
+                Ok(Value::Bool(false))
+            }
+            "ephemeralasnull" => {
+                a.count(1, 1)?;
+                Ok(a.get(0).clone())
+            }
             "md5" | "sha1" | "sha256" | "sha512" => {
                 a.count(1, 1)?;
                 s(hex(&digest(a.name, a.str(0)?.as_bytes())))
@@ -1095,6 +1129,289 @@ fn digest(algorithm: &str, bytes: &[u8]) -> Vec<u8> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An RFC 3339 timestamp: the instant (seconds and nanoseconds since 1970 in UTC) and the
+/// offset it was written with, which the time functions keep.
+struct Time {
+    secs: i64,
+    nanos: u32,
+    offset: i32,
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a number of days since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+impl Time {
+    fn parse(text: &str) -> Result<Time, String> {
+        let bad = || format!("`{text}` is not an RFC 3339 timestamp");
+        let num = |s: &str| -> Result<i64, String> {
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            s.parse().map_err(|_| bad())
+        };
+        let b = text.as_bytes();
+        if !text.is_ascii()
+            || b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't')
+        {
+            return Err(bad());
+        }
+        if b[13] != b':' || b[16] != b':' {
+            return Err(bad());
+        }
+        let (year, month, day) = (num(&text[0..4])?, num(&text[5..7])?, num(&text[8..10])?);
+        let (hour, minute, second) = (
+            num(&text[11..13])?,
+            num(&text[14..16])?,
+            num(&text[17..19])?,
+        );
+        let days_in_month = civil_from_days(days_from_civil(year, month % 12 + 1, 1) - 1).2;
+        if !(1..=12).contains(&month)
+            || !(1..=days_in_month).contains(&day)
+            || hour > 23
+            || minute > 59
+            || second > 59
+        {
+            return Err(bad());
+        }
+        let mut rest = &text[19..];
+        let mut nanos = 0u32;
+        if let Some(fraction) = rest.strip_prefix('.') {
+            let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return Err(bad());
+            }
+            let padded = format!("{:0<9}", &fraction[..digits.min(9)]);
+            nanos = padded.parse().map_err(|_| bad())?;
+            rest = &fraction[digits..];
+        }
+        let offset = match rest {
+            "Z" | "z" => 0,
+            _ => {
+                let sign = match rest.as_bytes().first() {
+                    Some(b'+') => 1,
+                    Some(b'-') => -1,
+                    _ => return Err(bad()),
+                };
+                if rest.len() != 6 || rest.as_bytes()[3] != b':' {
+                    return Err(bad());
+                }
+                let (h, m) = (num(&rest[1..3])?, num(&rest[4..6])?);
+                if h > 23 || m > 59 {
+                    return Err(bad());
+                }
+                sign * (h * 3600 + m * 60) as i32
+            }
+        };
+        let local = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+        Ok(Time {
+            secs: local - i64::from(offset),
+            nanos,
+            offset,
+        })
+    }
+
+    /// Year, month, day, hour, minute, second and weekday (0 = Sunday) in the time's offset.
+    fn fields(&self) -> (i64, i64, i64, i64, i64, i64, i64) {
+        let local = self.secs + i64::from(self.offset);
+        let days = local.div_euclid(86_400);
+        let secs = local.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        (
+            y,
+            m,
+            d,
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60,
+            (days + 4).rem_euclid(7),
+        )
+    }
+
+    fn offset_text(&self, colon: bool) -> String {
+        let sign = if self.offset < 0 { '-' } else { '+' };
+        let abs = self.offset.unsigned_abs();
+        let sep = if colon { ":" } else { "" };
+        format!("{sign}{:02}{sep}{:02}", abs / 3600, abs / 60 % 60)
+    }
+
+    fn rfc3339(&self) -> String {
+        let (y, mo, d, h, mi, s, _) = self.fields();
+        let zone = if self.offset == 0 {
+            "Z".to_owned()
+        } else {
+            self.offset_text(true)
+        };
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{zone}")
+    }
+}
+
+/// A Go duration (`1h30m`, `-10m`, `1.5h`, `300ms`) in nanoseconds.
+fn parse_duration(text: &str) -> Result<i128, String> {
+    let bad = || format!("`{text}` is not a duration");
+    let (sign, mut rest) = match text.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    let mut total: f64 = 0.0;
+    while !rest.is_empty() {
+        let number_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
+        let number: f64 = rest[..number_len].parse().map_err(|_| bad())?;
+        rest = &rest[number_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = match &rest[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return Err(bad()),
+        };
+        total += number * unit;
+        rest = &rest[unit_len..];
+    }
+    if total > 9.2e18 {
+        return Err(bad());
+    }
+    Ok(sign * total as i128)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
+/// Terraform's `formatdate`.
+fn format_date(spec: &str, time: &Time) -> Result<String, String> {
+    let (y, mo, d, h, mi, s, wd) = time.fields();
+    let month = MONTHS[(mo - 1).clamp(0, 11) as usize];
+    let weekday = WEEKDAYS[wd.clamp(0, 6) as usize];
+    let h12 = if h % 12 == 0 { 12 } else { h % 12 };
+    let mut out = String::new();
+    let chars: Vec<char> = spec.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            // 'quoted text', where '' is a quote
+            let mut j = i + 1;
+            if chars.get(j) == Some(&'\'') {
+                out.push('\'');
+                i += 2;
+                continue;
+            }
+            loop {
+                match chars.get(j) {
+                    None => return Err("`formatdate`: unterminated quote".into()),
+                    Some('\'') if chars.get(j + 1) == Some(&'\'') => {
+                        out.push('\'');
+                        j += 2;
+                    }
+                    Some('\'') => break,
+                    Some(other) => {
+                        out.push(*other);
+                        j += 1;
+                    }
+                }
+            }
+            i = j + 1;
+            continue;
+        }
+        if !c.is_ascii_alphabetic() {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let run = chars[i..].iter().take_while(|&&x| x == c).count();
+        let token: String = chars[i..i + run].iter().collect();
+        out.push_str(&match token.as_str() {
+            "YYYY" => format!("{y:04}"),
+            "YY" => format!("{:02}", y.rem_euclid(100)),
+            "MMMM" => month.to_owned(),
+            "MMM" => month[..3].to_owned(),
+            "MM" => format!("{mo:02}"),
+            "M" => mo.to_string(),
+            "DD" => format!("{d:02}"),
+            "D" => d.to_string(),
+            "EEEE" => weekday.to_owned(),
+            "EEE" => weekday[..3].to_owned(),
+            "hh" => format!("{h:02}"),
+            "h" => h.to_string(),
+            "HH" => format!("{h12:02}"),
+            "H" => h12.to_string(),
+            "AA" => (if h < 12 { "AM" } else { "PM" }).to_owned(),
+            "aa" => (if h < 12 { "am" } else { "pm" }).to_owned(),
+            "mm" => format!("{mi:02}"),
+            "m" => mi.to_string(),
+            "ss" => format!("{s:02}"),
+            "s" => s.to_string(),
+            "ZZZZZ" => time.offset_text(true),
+            "ZZZZ" => time.offset_text(false),
+            "ZZZ" if time.offset == 0 => "UTC".to_owned(),
+            "ZZZ" => time.offset_text(false),
+            "Z" if time.offset == 0 => "Z".to_owned(),
+            "Z" => time.offset_text(true),
+            other => return Err(format!("`formatdate`: unsupported sequence `{other}`")),
+        });
+        i += run;
+    }
+    Ok(out)
 }
 
 fn regex(pattern: &str) -> Result<regex::Regex, String> {
@@ -1566,6 +1883,67 @@ mod tests {
                 r#"{"hello":"world"}"#,
             ),
             (r#"urlencode("Hello World!")"#, "Hello%20World%21"),
+            // date and time
+            (
+                r#"formatdate("DD MMM YYYY hh:mm ZZZ", "2018-01-02T23:12:01Z")"#,
+                "02 Jan 2018 23:12 UTC",
+            ),
+            (
+                r#"formatdate("EEEE, DD-MMM-YY hh:mm:ss ZZZ", "2018-01-02T23:12:01Z")"#,
+                "Tuesday, 02-Jan-18 23:12:01 UTC",
+            ),
+            (
+                r#"formatdate("EEE, DD MMM YYYY hh:mm:ss ZZZ", "2018-01-02T23:12:01-08:00")"#,
+                "Tue, 02 Jan 2018 23:12:01 -0800",
+            ),
+            (
+                r#"formatdate("MMM DD, YYYY", "2018-01-02T23:12:01Z")"#,
+                "Jan 02, 2018",
+            ),
+            (
+                r#"formatdate("HH:mmaa", "2018-01-02T23:12:01Z")"#,
+                "11:12pm",
+            ),
+            (
+                r#"formatdate("h'h'mm", "2018-01-02T23:12:01-08:00")"#,
+                "23h12",
+            ),
+            (
+                r#"formatdate("H 'o''clock'", "2018-01-02T23:12:01-08:00")"#,
+                "11 o'clock",
+            ),
+            (
+                r#"timeadd("2017-11-22T00:00:00Z", "10m")"#,
+                "2017-11-22T00:10:00Z",
+            ),
+            (
+                r#"timeadd("2024-02-28T23:00:00+08:00", "1.5h")"#,
+                "2024-02-29T00:30:00+08:00",
+            ),
+            (
+                r#"timeadd("2017-11-22T00:00:00Z", "-1h")"#,
+                "2017-11-21T23:00:00Z",
+            ),
+            (
+                r#"timecmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:00Z")"#,
+                "0",
+            ),
+            (
+                r#"timecmp("2017-11-22T00:00:00Z", "2017-11-22T01:00:00Z")"#,
+                "-1",
+            ),
+            (
+                r#"timecmp("2017-11-22T01:00:00Z", "2017-11-22T00:00:00Z")"#,
+                "1",
+            ),
+            (
+                r#"timecmp("2017-11-22T01:00:00Z", "2017-11-22T00:00:00-01:00")"#,
+                "0",
+            ),
+            (
+                r#"formatdate("YYYY-MM-DD hh:mm:ss", "2024-12-31T23:59:59.5+08:00")"#,
+                "2024-12-31 23:59:59",
+            ),
             (
                 r#"yamlencode({"a":"b", "c":"d"})"#,
                 "\"a\": \"b\"\n\"c\": \"d\"\n",
