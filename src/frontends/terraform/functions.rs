@@ -2152,6 +2152,21 @@ mod tests {
             );
         }
         for text in [
+            r#"formatdate("YYYY", "2018-02-30T00:00:00Z")"#,
+            r#"formatdate("YYYY", "2024-12-31T23:59:60Z")"#,
+            r#"formatdate("YYYY", "2018-01-02T23:12:0é")"#,
+            r#"timeadd("2017-11-22T00:00:00Z", "10")"#,
+            r#"formatdate("YYYY Q", "2018-01-02T23:12:01Z")"#,
+        ] {
+            let result = eval(text);
+            assert!(
+                result
+                    .as_ref()
+                    .is_err_and(|r| r.starts_with("the expression cannot be evaluated")),
+                "{text}: {result:?}"
+            );
+        }
+        for text in [
             "timestamp()",
             "uuid()",
             r#"file("x")"#,
