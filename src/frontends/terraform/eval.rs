@@ -1543,6 +1543,125 @@ fn index_value(value: Value, index: &Value) -> Out {
     }
 }
 
+/// Converts a variable's value to its type constraint as Terraform does: primitive conversions
+/// (`"2"` to a number), and in objects the attributes that `optional(type, default)` fills in
+/// (null without a default). A value that does not convert is an error: Terraform stops.
+pub fn convert(value: Value, ty: &EditExpr, defaults: &Scope<'_>) -> Result<Value, Reason> {
+    if let Value::Unknown(_) = value {
+        return Ok(value);
+    }
+    match ty {
+        EditExpr::Parenthesis(p) => convert(value, p.inner(), defaults),
+        EditExpr::Variable(name) => match (name.as_str(), value) {
+            (_, Value::Null) => Ok(Value::Null),
+            ("any", v) => Ok(v),
+            ("string", v) => v
+                .to_text()
+                .map(Value::String)
+                .ok_or_else(|| format!("a {} is not a string", v.type_name())),
+            ("number", v) => to_number(&v).map(Value::Number),
+            ("bool", v) => to_bool(&v).map(Value::Bool),
+            (other, _) => Err(format!("unknown type `{other}`")),
+        },
+        EditExpr::FuncCall(call) if call.name.namespace.is_empty() => {
+            let args: Vec<&EditExpr> = call.args.iter().collect();
+            let inner = |i: usize| {
+                args.get(i)
+                    .copied()
+                    .ok_or_else(|| format!("`{}` needs an argument", call.name.name.as_str()))
+            };
+            match (call.name.name.as_str(), value) {
+                (_, Value::Null) => Ok(Value::Null),
+                ("list" | "set", Value::Array(items)) => {
+                    let element = inner(0)?;
+                    items
+                        .into_iter()
+                        .map(|v| convert(v, element, defaults))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(Value::Array)
+                }
+                ("map", Value::Object(map)) => {
+                    let element = inner(0)?;
+                    map.into_iter()
+                        .map(|(k, v)| Ok((k, convert(v, element, defaults)?)))
+                        .collect::<Result<BTreeMap<_, _>, Reason>>()
+                        .map(Value::Object)
+                }
+                ("tuple", Value::Array(items)) => {
+                    let EditExpr::Array(types) = inner(0)? else {
+                        return Err("`tuple` needs a list of types".into());
+                    };
+                    if types.len() != items.len() {
+                        return Err(format!(
+                            "a tuple of {} elements is required, not {}",
+                            types.len(),
+                            items.len()
+                        ));
+                    }
+                    items
+                        .into_iter()
+                        .zip(types.iter())
+                        .map(|(v, t)| convert(v, t, defaults))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(Value::Array)
+                }
+                ("object", Value::Object(mut map)) => {
+                    let EditExpr::Object(attrs) = inner(0)? else {
+                        return Err("`object` needs an object of types".into());
+                    };
+                    let mut out = BTreeMap::new();
+                    for (key, attr_type) in attrs.iter() {
+                        let name = match key {
+                            ObjectKey::Ident(i) => i.as_str().to_owned(),
+                            ObjectKey::Expression(EditExpr::String(s)) => s.as_str().to_owned(),
+                            ObjectKey::Expression(EditExpr::Variable(v)) => v.as_str().to_owned(),
+                            ObjectKey::Expression(_) => {
+                                return Err("an attribute name is required".into());
+                            }
+                        };
+                        let attr_type = attr_type.expr();
+                        let optional = match attr_type {
+                            EditExpr::FuncCall(f)
+                                if f.name.namespace.is_empty()
+                                    && f.name.name.as_str() == "optional" =>
+                            {
+                                Some(f.args.iter().collect::<Vec<_>>())
+                            }
+                            _ => None,
+                        };
+                        let value = match (map.remove(&name), &optional) {
+                            (Some(Value::Null) | None, Some(opt)) => match opt.get(1) {
+                                Some(default) => defaults
+                                    .eval(
+                                        default,
+                                        Span::new(crate::source::SourceId(0), 0..0),
+                                        "default",
+                                    )
+                                    .map(|v| v.value)
+                                    .unwrap_or_else(Value::Unknown),
+                                None => Value::Null,
+                            },
+                            (Some(v), _) => v,
+                            (None, None) => {
+                                return Err(format!("attribute `{name}` is required"));
+                            }
+                        };
+                        let value_type = match &optional {
+                            Some(opt) => opt.first().copied().ok_or("`optional` needs a type")?,
+                            None => attr_type,
+                        };
+                        out.insert(name, convert(value, value_type, defaults)?);
+                    }
+                    Ok(Value::Object(out))
+                }
+                ("optional", v) => convert(v, inner(0)?, defaults),
+                (kind, v) => Err(format!("a {} is not a {kind}", v.type_name())),
+            }
+        }
+        _ => Ok(value),
+    }
+}
+
 /// Appends the steps of `more` that `chain` does not hold yet.
 fn extend_chain(chain: &mut Vec<Via>, more: &[Via]) {
     for via in more {
@@ -1750,6 +1869,35 @@ mod tests {
             Instances::Unknown(_)
         ));
         assert!(matches!(instances("count", "5000"), Instances::Unknown(r) if r.contains("1024")));
+    }
+
+    #[test]
+    fn values_convert_to_their_type_with_optional_attributes_filled_in() {
+        let convert_text = |value: &str, ty: &str| {
+            let value = eval(&format!("jsonencode({value})")).expect("a known value");
+            let json: serde_json::Value = serde_json::from_str(&value).expect("JSON");
+            let ty = hcl_edit::parser::parse_expr(ty).expect("a type");
+            convert(Value::from_json(&json), &ty, &scope()).map(|v| v.to_string())
+        };
+        let ty = r#"object({ region = optional(string, "cn-shanghai"), zones = optional(list(string), []), tier = optional(string), n = number })"#;
+        assert_eq!(
+            convert_text(r#"{ n = "2", extra = 1 }"#, ty),
+            Ok(r#"{"n":2,"region":"cn-shanghai","tier":null,"zones":[]}"#.into())
+        );
+        assert_eq!(
+            convert_text(r#"{ n = 1, region = "cn-beijing", zones = [1] }"#, ty),
+            Ok(r#"{"n":1,"region":"cn-beijing","tier":null,"zones":["1"]}"#.into())
+        );
+        assert!(convert_text("{}", ty).is_err(), "`n` is required");
+        assert_eq!(
+            convert_text(r#"{ a = 1 }"#, "map(string)"),
+            Ok(r#"{"a":"1"}"#.into())
+        );
+        assert!(convert_text(r#""x""#, "number").is_err());
+        assert_eq!(
+            convert_text("[1, true]", "tuple([string, bool])"),
+            Ok(r#"["1",true]"#.into())
+        );
     }
 
     #[test]

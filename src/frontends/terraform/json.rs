@@ -258,9 +258,20 @@ impl Reader {
                         .first()
                         .and_then(|body| body.get("default"))
                         .map(|d| self.expr(&d.value, Strings::Literal));
+                    // A type is written as a string holding the type expression.
+                    let type_expr = bodies(&var.value)
+                        .first()
+                        .and_then(|body| body.get("type"))
+                        .and_then(|t| match &t.value {
+                            Value::StringLit(lit) => {
+                                Some(Expr::translated(self.span(&t.value), lit.value.to_string()))
+                            }
+                            _ => None,
+                        });
                     decls.variables.push(VarDecl {
                         name: var.name.as_str().to_owned(),
                         default,
+                        type_expr,
                     });
                 }
             }

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use hcl_edit::expr::{Expression as EditExpr, ObjectKey};
 
 use super::decl::{Attrs, CallDecl, Expr, ResourceDecl};
-use super::eval::{Budget, Children, Instances, Reason, Repetition, Scope, Val, Value, as_string};
+use super::eval::{
+    Budget, Children, Instances, Reason, Repetition, Scope, Val, Value, as_string, convert,
+};
 use super::module::ModuleDef;
 use super::table::{PlacingProvider, ProviderSpec, RESOURCES};
 use crate::frontends::{FileOutput, ParseIssue, Unverifiable};
@@ -818,14 +820,24 @@ fn variables(
         .iter()
         .map(|(name, default)| {
             let value = given.remove(*name).unwrap_or_else(|| match default {
-                Some(expr) if expr.is_null() => Err(format!(
-                    "variable `{name}` defaults to null and no value is given ({how_to_set})"
-                )),
                 Some(expr) => empty.eval_expr(expr, format!("default of `var.{name}`")),
                 None => Err(format!(
                     "variable `{name}` has no default and no value is given ({how_to_set})"
                 )),
             });
+            // The value as its type constraint makes it: optional attributes filled in.
+            let value = match module.types.get(name).map(|ty| ty.parse()) {
+                Some(Ok(ty)) => value.and_then(|v| {
+                    let converted = convert(v.value, &ty, &empty).map_err(|e| {
+                        format!("the value of `var.{name}` does not match its type ({e}), so Terraform stops with an error")
+                    })?;
+                    Ok(Val {
+                        value: converted,
+                        chain: v.chain,
+                    })
+                }),
+                _ => value,
+            };
             ((*name).to_owned(), value)
         })
         .collect()
