@@ -49,9 +49,7 @@ pub fn rows(register: &Register, sources: &SourceMap, today: Date) -> Vec<Row> {
                 reason: s.reason.clone(),
                 approved_by: s.approved_by.clone(),
                 until: s.until.map(|(d, _)| d.to_string()),
-                days_left: s
-                    .until
-                    .map(|(d, _)| (d - today).get_days()),
+                days_left: s.until.map(|(d, _)| (d - today).get_days()),
                 status: status.as_str(),
                 note: match status {
                     Status::Disallowed(why) => Some(why.clone()),
