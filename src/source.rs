@@ -212,7 +212,8 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
 /// The path of `path` relative to `base` with `/` separators, or `path` itself when it is not under `base`.
 pub fn relative_display(path: &Path, base: &Path) -> String {
     let Ok(rel) = path.strip_prefix(base) else {
-        return path.to_string_lossy().replace('\\', "/");
+        return outside_display(path, base)
+            .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
     };
     let text = rel
         .components()
@@ -227,9 +228,40 @@ pub fn relative_display(path: &Path, base: &Path) -> String {
     }
 }
 
+/// A path outside `base` but on the same file system tree, as `../`-steps from `base`
+/// (`../../modules/x/main.tf` from `envs/prod`); `None` when they share no ancestor.
+fn outside_display(path: &Path, base: &Path) -> Option<String> {
+    if !path.is_absolute() || !base.is_absolute() {
+        return None;
+    }
+    let common = base.ancestors().find(|a| path.starts_with(a))?;
+    // only `/` in common: the absolute path reads better
+    common.parent()?;
+    let ups = base.strip_prefix(common).ok()?.components().count();
+    let rest = path.strip_prefix(common).ok()?;
+    let mut parts: Vec<String> = vec!["..".to_owned(); ups];
+    parts.extend(
+        rest.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    Some(parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_outside_the_base_is_shown_with_parent_steps() {
+        let show = |p: &str, b: &str| relative_display(Path::new(p), Path::new(b));
+        assert_eq!(
+            show("/r/modules/x/main.tf", "/r/envs/prod"),
+            "../../modules/x/main.tf"
+        );
+        assert_eq!(show("/r/envs/prod/main.tf", "/r/envs/prod"), "main.tf");
+        assert_eq!(show("/r", "/r/envs"), "..");
+        assert_eq!(show("/elsewhere/a.tf", "/r/envs"), "/elsewhere/a.tf");
+    }
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("a".into(), "a".into(), "a".into(), text.into())

@@ -50,7 +50,13 @@ fn check_documents_match_their_schema() {
 #[test]
 fn inventory_documents_match_their_schema() {
     let schema = validator("inventory.schema.json");
-    for fixture in ["example-bank", "terraform-paths", "plan"] {
+    for fixture in [
+        "example-bank",
+        "terraform-paths",
+        "plan",
+        "context-bank",
+        "k8s-parse",
+    ] {
         let doc = document(fixture, &["inventory", "--format", "json"]);
         assert!(
             !doc["placements"].as_array().unwrap().is_empty(),

@@ -10,16 +10,20 @@ pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
     let cwd = cwd()?;
     let options = lint_options(&args.walk, &args.config)?;
     let run = with_jobs(args.walk.jobs, || crate::lint(&options, &cwd))??;
+    let (sources, placements, unverifiable, policy) = (
+        &run.sources,
+        &run.placements,
+        &run.unverifiable,
+        &run.config.policy,
+    );
     let text = match args.format {
-        InventoryFormat::Table => inventory::render_table(&run.placements, &run.config.policy),
-        InventoryFormat::Json => {
-            inventory::render_json(&run.sources, &run.placements, &run.config.policy)
+        InventoryFormat::Table => {
+            inventory::render_table(sources, placements, unverifiable, policy)
         }
-        InventoryFormat::Csv => {
-            inventory::render_csv(&run.sources, &run.placements, &run.config.policy)
-        }
+        InventoryFormat::Json => inventory::render_json(sources, placements, unverifiable, policy),
+        InventoryFormat::Csv => inventory::render_csv(sources, placements, unverifiable, policy),
         InventoryFormat::Markdown => {
-            inventory::render_markdown(&run.sources, &run.placements, &run.config.policy)
+            inventory::render_markdown(sources, placements, unverifiable, policy)
         }
     };
     emit(

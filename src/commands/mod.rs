@@ -113,6 +113,9 @@ fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> 
                 crate::report::visible::visible(path)
             ));
         }
+        for (address, reason) in &run.notes {
+            output::note(&format!("note: {address}: {reason}\n"));
+        }
     }
     if run.internal_errors.is_empty() {
         return None;
@@ -165,6 +168,7 @@ impl From<Failure> for Fatal {
                 Fatal::message(format!("cannot read `{}`: {error}", path.display()))
             }
             Failure::Discover(e) => Fatal::message(e.to_string()),
+            Failure::Context(e) => Fatal::message(e.to_string()),
             Failure::Baseline { path, message } => Fatal::message(format!(
                 "cannot use baseline `{}`: {message}",
                 path.display()

@@ -64,9 +64,16 @@ pub fn place(
         for m in &file.manifests {
             let namespace = m.namespace.as_deref().unwrap_or("default");
             let address = format!("{}#{}/{namespace}/{}", file.rel, m.kind, m.name);
+            let kind = if STORAGE_KINDS.contains(&m.kind) {
+                WorkloadKind::Storage
+            } else {
+                WorkloadKind::Kubernetes
+            };
             let Some(cluster) = cluster else {
                 out.unverifiable.push(Unverifiable {
                     address,
+                    kind: Some(kind),
+                    declared: m.name_span,
                     unresolved: Unresolved {
                         reason: "the manifest is mapped to no cluster".into(),
                         span: m.name_span,
@@ -100,6 +107,8 @@ pub fn place(
                     None => {
                         out.unverifiable.push(Unverifiable {
                                 address: address.clone(),
+                                kind: Some(kind),
+                                declared: m.name_span,
                                 unresolved: Unresolved {
                                     reason: format!("cluster `{}` is created by `{tf_address}`, which no linted Terraform declares", cluster.name),
                                     span: *span,
@@ -151,11 +160,6 @@ pub fn place(
             let Some((provider, region)) = located else {
                 continue;
             };
-            let kind = if STORAGE_KINDS.contains(&m.kind) {
-                WorkloadKind::Storage
-            } else {
-                WorkloadKind::Kubernetes
-            };
             out.placements.push(Box::new(Placement {
                 address,
                 path: file.rel.clone(),
@@ -170,6 +174,7 @@ pub fn place(
                 instances: Vec::new(),
                 required_regions: m.regions.clone(),
                 cluster: Some(cluster.name.clone()),
+                provider_config: None,
                 origin: Origin::Kubernetes,
                 source: file.id,
             }));

@@ -8,7 +8,7 @@ pub mod plan_json;
 pub mod terraform;
 
 use crate::discover::FileFormat;
-use crate::model::{Placement, Unresolved};
+use crate::model::{Placement, Unresolved, WorkloadKind};
 use crate::source::{SourceFile, SourceId, Span};
 
 /// A problem reading one file, reported as YL901.
@@ -35,11 +35,15 @@ impl ParseIssue {
     }
 }
 
-/// Something that may run somewhere but cannot be inspected (a module that is not downloaded),
-/// reported as YL204.
+/// Something that may run somewhere but cannot be inspected (a module that is not downloaded, a
+/// manifest mapped to no cluster), reported as YL204 and listed by the inventory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unverifiable {
     pub address: String,
+    /// What would run: `None` for a module call whose code is absent.
+    pub kind: Option<WorkloadKind>,
+    /// Where it is declared: the module call's `source`, the manifest's name.
+    pub declared: Span,
     pub unresolved: Unresolved,
 }
 
@@ -50,6 +54,8 @@ pub struct FileOutput {
     pub placements: Vec<Box<Placement>>,
     pub issues: Vec<ParseIssue>,
     pub unverifiable: Vec<Unverifiable>,
+    /// What `--verbose` tells about things that were not placed, and why: (subject, reason).
+    pub notes: Vec<(String, String)>,
 }
 
 impl FileOutput {
@@ -58,6 +64,7 @@ impl FileOutput {
         self.placements.append(&mut other.placements);
         self.issues.append(&mut other.issues);
         self.unverifiable.append(&mut other.unverifiable);
+        self.notes.append(&mut other.notes);
     }
 }
 
@@ -75,14 +82,8 @@ pub enum Parsed {
     Crashed,
 }
 
-/// Parses one file. `known_providers` are the registry's ids: resources of other providers in a
-/// plan are not placements.
-pub fn parse(
-    format: FileFormat,
-    file: &SourceFile,
-    id: SourceId,
-    known_providers: &std::collections::BTreeSet<String>,
-) -> Parsed {
+/// Parses one file.
+pub fn parse(format: FileFormat, file: &SourceFile, id: SourceId) -> Parsed {
     let failed = |issue: ParseIssue| {
         Parsed::Done(FileOutput {
             issues: vec![issue],
@@ -107,7 +108,7 @@ pub fn parse(
         FileFormat::TerraformModules => terraform::parse_modules_manifest(file, id)
             .map_or_else(failed, Parsed::TerraformModules),
         FileFormat::Json if plan_json::is_plan(file.text()) => {
-            Parsed::Done(plan_json::parse(file, id, known_providers))
+            Parsed::Done(plan_json::parse(file, id))
         }
         FileFormat::Json => Parsed::Skipped,
         // A Helm chart's templates are not YAML until rendered: lint `helm template` output instead.

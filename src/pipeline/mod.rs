@@ -1,8 +1,8 @@
 //! The pass: discover → parse → resolve → check → suppress, one step per function.
 
+mod locate;
 mod read;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -10,9 +10,10 @@ use jiff::civil::Date;
 
 use self::read::Input;
 use crate::config::{self, Config, ConfigError, ConfigFailure};
+use crate::context::{Context, ContextError};
 use crate::discover::{self, DiscoverError, Walk};
 use crate::finding::{Finding, Label};
-use crate::frontends::{FileOutput, ParseIssue, Parsed, clusters, terraform};
+use crate::frontends::{FileOutput, ParseIssue, Parsed, Unverifiable, clusters, terraform};
 use crate::model::Placement;
 use crate::rules::{self, ParseError, Selection, UnknownSelector, UnresolvedRegion};
 use crate::source::{SourceFile, SourceMap, Span, relative_display};
@@ -46,7 +47,12 @@ pub struct LintRun {
     pub sources: SourceMap,
     pub config: Config,
     pub placements: Vec<Box<Placement>>,
+    /// What may run somewhere but cannot be placed (a remote module not downloaded, a manifest
+    /// mapped to no cluster): each is a YL204 finding and an inventory entry.
+    pub unverifiable: Vec<Unverifiable>,
     pub findings: Vec<Finding>,
+    /// The project root and the paths the run reports on.
+    pub context: Context,
     /// Files read (parsed or not).
     pub files: usize,
     /// Findings hidden by inline suppressions and `[[exceptions]]`.
@@ -57,6 +63,8 @@ pub struct LintRun {
     pub fixed: usize,
     /// Files passed over, with the reason (too large, not a regular file, a link out of the tree).
     pub skipped: Vec<(String, String)>,
+    /// Things declared that place nothing, with the reason (`count = 0`): (address, reason).
+    pub notes: Vec<(String, String)>,
     /// Files whose reading crashed (a bug in yunlint): the run must end with exit 2.
     pub internal_errors: Vec<String>,
     pub elapsed: Duration,
@@ -74,6 +82,7 @@ pub enum Failure {
         error: std::io::Error,
     },
     Discover(DiscoverError),
+    Context(ContextError),
     Selector(UnknownSelector),
     Baseline {
         path: PathBuf,
@@ -93,12 +102,22 @@ impl Failure {
 /// Standard input as a path argument.
 pub const STDIN_PATH: &str = "-";
 
-/// Runs the whole pass over `options.paths` (paths relative to `cwd` are shown relative to it).
+/// Runs the whole pass over the project root of `options.paths`, and reports on those paths
+/// (paths are shown relative to `cwd`).
 pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     let started = Instant::now();
     let today = options.as_of.unwrap_or_else(crate::today);
+    let context = Context::new(
+        &options.paths,
+        options.stdin.as_ref().map(|(name, _)| name.as_str()),
+        options.config.as_deref().filter(|_| !options.isolated),
+        cwd,
+    )
+    .map_err(Failure::Context)?;
+    let cwd = context.cwd.as_path();
     let mut sources = SourceMap::default();
-    let config = load_config(options, cwd, today, &mut sources)?;
+    let mut config = load_config(options, &context, cwd, today, &mut sources)?;
+    config.root = context.root.clone();
     let selection = Selection::new(&options.select, &options.ignore, &config.rule_levels)
         .map_err(Failure::Selector)?;
     let baseline = options
@@ -107,18 +126,16 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         .map(|path| load_baseline(path, config.max_file_size))
         .transpose()?;
 
-    // discover
-    let walk_paths: Vec<PathBuf> = options
-        .paths
-        .iter()
-        .filter(|p| p.as_os_str() != STDIN_PATH)
-        .cloned()
-        .collect();
-    let walk_paths = if options.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        walk_paths
-    };
+    // discover: the whole project root, and the named paths (a named file is read even when
+    // the walk passes it over)
+    let mut walk_paths = vec![context.root.clone()];
+    walk_paths.extend(
+        context
+            .named
+            .iter()
+            .filter(|p| **p != context.root && Some(*p) != context.stdin.as_ref())
+            .cloned(),
+    );
     let mut discovered = Walk {
         root: &config.root,
         max_file_size: config.max_file_size,
@@ -127,10 +144,15 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     }
     .run(&walk_paths)
     .map_err(Failure::Discover)?;
+    if let Some(stdin) = &context.stdin {
+        // standard input stands for that file
+        discovered.files.retain(|f| f.path != *stdin);
+    }
 
     // parse
     let mut inputs = inputs(
         options,
+        &context,
         config.max_file_size,
         std::mem::take(&mut discovered.files),
     )?;
@@ -140,27 +162,27 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
             .into_iter()
             .map(|(path, why)| Input::Unreadable(path, why)),
     );
-    let known_providers: BTreeSet<String> = config.policy.providers.keys().cloned().collect();
     let parsed = read::read_all(
         inputs,
         config.max_file_size,
         sources.next_id().0,
         cwd,
         &config.root,
-        &known_providers,
     );
     let internal_errors = parsed
         .iter()
         .filter(|r| matches!(r.parsed, Parsed::Crashed))
         .map(|r| r.file.display.to_string())
         .collect();
+    // The files reported on: those of the named paths (the rest of the root is context).
     let files = parsed
         .iter()
         .filter(|r| !matches!(r.parsed, Parsed::Skipped))
+        .filter(|r| context.is_whole_root() || context.covers(&r.file.path))
         .count();
 
     // resolve
-    let resolved = resolve(parsed, options, &config, known_providers, &mut sources);
+    let resolved = resolve(parsed, options, &config, &mut sources);
 
     // check
     let mut findings = rules::check(&resolved.placements, &config.policy, &selection);
@@ -172,8 +194,8 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
             .chain(
                 resolved
                     .unverifiable
-                    .into_iter()
-                    .map(|u| UnresolvedRegion::unverifiable(&u)),
+                    .iter()
+                    .map(UnresolvedRegion::unverifiable),
             )
             .filter_map(|f| selection.apply(f)),
     );
@@ -187,24 +209,40 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
             .into_iter()
             .filter_map(|f| selection.apply(f)),
     );
+    // Reported: what a full run finds in the named paths, or through them.
+    let covered = |span: &Span| context.covers(&sources.get(span.source).path);
+    let reported = |f: &Finding| {
+        context.is_whole_root()
+            || covered(&f.primary.span)
+            || f.secondary.iter().any(|l| covered(&l.span))
+    };
     let outcome = suppress::apply(
         findings,
+        &reported,
         &suppressions,
         &resolved.placements,
         &sources,
         today,
         &selection,
     );
-    let (findings, baselined, fixed) = match &baseline {
-        Some(b) => b.filter(outcome.findings, &sources),
+    let (mut findings, baselined, fixed) = match &baseline {
+        Some(b) => b.filter(outcome.findings, &sources, &reported),
         None => (outcome.findings, 0, 0),
     };
+    let (mut placements, mut unverifiable) = (resolved.placements, resolved.unverifiable);
+    if !context.is_whole_root() {
+        findings.retain(reported);
+        placements.retain(|p| placement_spans(p).any(|s| covered(&s)));
+        unverifiable.retain(|u| covered(&u.unresolved.span) || covered(&u.declared));
+    }
 
     Ok(LintRun {
         sources,
         config,
-        placements: resolved.placements,
+        placements,
+        unverifiable,
         findings,
+        context: context.clone(),
         files,
         suppressed: outcome.suppressed,
         baselined,
@@ -217,14 +255,41 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
                 (relative_display(&absolute, cwd), reason.clone())
             })
             .collect(),
+        notes: resolved.notes,
         internal_errors,
         elapsed: started.elapsed(),
     })
 }
 
-/// The built-in pack, with the nearest `yunlint.toml` (or `--config`) over it.
+/// Every span a placement's place comes through: its declaration and the chains of its provider,
+/// region, zones and replicas.
+fn placement_spans(p: &Placement) -> impl Iterator<Item = Span> + '_ {
+    let chain = |span: Span, via: &[crate::model::Via]| {
+        std::iter::once(span)
+            .chain(via.iter().map(|v| v.span))
+            .collect::<Vec<_>>()
+    };
+    let region = match &p.region {
+        Ok(r) => chain(r.span, &r.via),
+        Err(u) => vec![u.span],
+    };
+    let replicas = p.replicas.iter().flat_map(move |r| match &r.region {
+        Ok(region) => chain(region.span, &region.via),
+        Err(u) => vec![u.span],
+    });
+    [p.name_span, p.block]
+        .into_iter()
+        .chain(chain(p.provider.span, &p.provider.via))
+        .chain(region)
+        .chain(p.zones.iter().map(|z| z.span))
+        .chain(p.data_class.iter().map(|c| c.span))
+        .chain(replicas)
+}
+
+/// The built-in pack, with the project root's `yunlint.toml` (or `--config`) over it.
 fn load_config(
     options: &LintOptions,
+    context: &Context,
     cwd: &Path,
     today: Date,
     sources: &mut SourceMap,
@@ -233,15 +298,8 @@ fn load_config(
     let file = match &options.config {
         _ if options.isolated => None,
         Some(file) => Some(file.clone()),
-        None => {
-            let first = options
-                .paths
-                .iter()
-                .find(|p| p.as_os_str() != STDIN_PATH)
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from("."));
-            config::find(&first)
-        }
+        None => Some(context.root.join(config::CONFIG_FILE_NAME))
+            .filter(|f| std::fs::symlink_metadata(f).is_ok()),
     };
     config::load(file.as_deref(), named, cwd, today, sources)
         .map_err(|failure| Failure::from_config(failure, std::mem::take(sources)))
@@ -260,6 +318,7 @@ fn load_baseline(path: &Path, limit: u64) -> Result<Baseline, Failure> {
 /// The discovered files, standard input, then `--var-file` files.
 fn inputs(
     options: &LintOptions,
+    context: &Context,
     limit: u64,
     discovered: Vec<discover::DiscoveredFile>,
 ) -> Result<Vec<Input>, Failure> {
@@ -279,7 +338,8 @@ fn inputs(
                 ),
             });
         }
-        inputs.push(Input::Stdin(PathBuf::from(name), format, text.clone()));
+        let path = context.stdin.clone().unwrap_or_else(|| PathBuf::from(name));
+        inputs.push(Input::Stdin(path, format, text.clone()));
     }
     for path in &options.var_files {
         if let Err(error) = std::fs::metadata(path) {
@@ -302,6 +362,8 @@ struct Resolved {
     placements: Vec<Box<Placement>>,
     issues: Vec<ParseIssue>,
     unverifiable: Vec<crate::frontends::Unverifiable>,
+    /// Blocks that create nothing (`count = 0`), for `--verbose`.
+    notes: Vec<(String, String)>,
     /// Every `yunlint: allow` comment, and a finding for each that cannot be read.
     suppressions: Vec<Suppression>,
     invalid_suppressions: Vec<Finding>,
@@ -313,7 +375,6 @@ fn resolve(
     parsed: Vec<read::ReadFile>,
     options: &LintOptions,
     config: &Config,
-    known_providers: BTreeSet<String>,
     sources: &mut SourceMap,
 ) -> Resolved {
     // One output for every file: a FileOutput per file would be 72 bytes each, mostly empty.
@@ -368,22 +429,25 @@ fn resolve(
             vars,
             rel_paths,
             project_root: config.root.clone(),
-            known_providers,
             downloaded,
         }));
     }
     // The declarations are the largest structure of a run: gone before the next pass.
     drop(tf_files);
     drop(var_files);
+    // Before the cluster pass: a cluster created in Terraform may be placed by its zone alone.
+    locate::complete(&mut output.placements, &config.policy);
     if !manifest_files.is_empty() {
         let terraform = clusters::TerraformIndex::new(output.placements.iter().map(|p| &**p));
-        let placed = clusters::place(&manifest_files, &config.clusters, &terraform);
+        let mut placed = clusters::place(&manifest_files, &config.clusters, &terraform);
+        locate::complete(&mut placed.placements, &config.policy);
         output.append(placed);
     }
     Resolved {
         placements: output.placements,
         issues: output.issues,
         unverifiable: output.unverifiable,
+        notes: output.notes,
         suppressions,
         invalid_suppressions,
     }

@@ -1,7 +1,6 @@
 //! The parse step: every input read (never failing: an unreadable or non-UTF-8 file is a parse
 //! issue) and parsed in parallel, each file isolated from a panic in another.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -50,7 +49,6 @@ pub fn read_all(
     base: u32,
     cwd: &Path,
     root: &Path,
-    known_providers: &BTreeSet<String>,
 ) -> Vec<ReadFile> {
     inputs
         .into_par_iter()
@@ -61,7 +59,7 @@ pub fn read_all(
             // A bug in one front end must not take the other files down: the file is reported
             // and the run ends with exit 2 (the panic hook has printed what happened).
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                load_and_parse(input, id, limit, cwd, root, known_providers)
+                load_and_parse(input, id, limit, cwd, root)
             }))
             .unwrap_or_else(|_| {
                 let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
@@ -85,14 +83,7 @@ pub fn read_all(
 
 /// Reads one file (never failing: an unreadable or non-UTF-8 file is a parse issue), parses it and
 /// reads its suppression comments.
-fn load_and_parse(
-    input: Input,
-    id: SourceId,
-    limit: u64,
-    cwd: &Path,
-    root: &Path,
-    known_providers: &BTreeSet<String>,
-) -> ReadFile {
+fn load_and_parse(input: Input, id: SourceId, limit: u64, cwd: &Path, root: &Path) -> ReadFile {
     let is_var_file = matches!(input, Input::VarFile(_));
     let on_disk = !matches!(input, Input::Stdin(..));
     let is_walk_error = matches!(input, Input::Unreadable(..));
@@ -136,7 +127,7 @@ fn load_and_parse(
             issues: vec![ParseIssue::new(Span::new(id, offset..offset), message)],
             ..FileOutput::default()
         }),
-        None => frontends::parse(format, &file, id, known_providers),
+        None => frontends::parse(format, &file, id),
     };
     let (suppressions, invalid_suppressions) = if suppress::inline::has_comments(&file) {
         suppress::inline::scan(&file, id)

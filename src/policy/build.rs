@@ -8,7 +8,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::raw::{RawCertified, RawClassBound, RawPolicy, RawProvider};
-use super::registry::{Certification, ProviderEntry, Unlisted};
+use super::registry::{Certification, Normalize, ProviderEntry, Unlisted};
 use super::{BUILTIN_GROUPS, ClassBound, Classify, Policy, RegionSet, Residency};
 use crate::config::ConfigError;
 use crate::source::{SourceId, Span};
@@ -233,6 +233,39 @@ impl PolicyBuilder {
                             .into(),
                     ),
                 ),
+            }
+        }
+        if let Some(pattern) = &raw.zone_pattern {
+            match regex::Regex::new(pattern.get_ref()) {
+                Ok(re) if re.capture_names().any(|n| n == Some("region")) => {
+                    entry.zone_pattern = Some(re);
+                }
+                Ok(_) => self.error(
+                    span(source, pattern),
+                    "`zone_pattern` has no `region` group",
+                    Some("name the part that is the region: `^(?P<region>.+)-[a-z]$`".into()),
+                ),
+                Err(e) => self.error(
+                    span(source, pattern),
+                    format!(
+                        "`zone_pattern` is not a regular expression: {}",
+                        e.to_string().lines().last().unwrap_or_default()
+                    ),
+                    None,
+                ),
+            }
+        }
+        if let Some(steps) = &raw.normalize {
+            entry.normalize.clear();
+            for step in steps {
+                match Normalize::parse(step.get_ref()) {
+                    Some(n) => entry.normalize.push(n),
+                    None => self.error(
+                        span(source, step),
+                        format!("`{}` is not a region rewrite", step.get_ref()),
+                        Some("use `\"lowercase\"` or `\"remove-spaces\"`".into()),
+                    ),
+                }
             }
         }
         self.policy.providers.insert(entry.id.clone(), entry);

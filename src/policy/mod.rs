@@ -11,7 +11,7 @@ use globset::GlobMatcher;
 use jiff::civil::Date;
 
 pub use build::{PolicyBuilder, normalize_address_glob, plain_date};
-pub use registry::{Certification, ProviderEntry, RegionClass, Unlisted};
+pub use registry::{Certification, Normalize, ProviderEntry, RegionClass, Unlisted};
 
 use crate::model::Placement;
 use crate::source::Span;

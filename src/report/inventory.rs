@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::json::DOCUMENT_VERSION;
 use super::visible::{csv_cell, visible, without_commands};
+use crate::frontends::Unverifiable;
 use crate::model::{Placement, Resolution, Resolved};
 use crate::policy::{ClassOrigin, Policy};
 use crate::source::SourceMap;
@@ -19,8 +20,11 @@ struct Document<'a> {
 struct PlacementDoc<'a> {
     address: &'a str,
     kind: &'static str,
-    provider: &'a str,
+    /// Null for a module call whose code is absent, or a manifest mapped to no cluster.
+    provider: Option<&'a str>,
     region: Option<&'a str>,
+    /// Why the region is null.
+    region_reason: Option<&'a str>,
     zones: Vec<&'a str>,
     data_class: Option<u8>,
     replicas: Vec<ReplicaDoc<'a>>,
@@ -50,6 +54,22 @@ fn region(r: &Resolution<String>) -> Option<&str> {
     r.as_ref().ok().map(|r| r.value.as_str())
 }
 
+fn region_reason(r: &Resolution<String>) -> Option<&str> {
+    r.as_ref().err().map(|u| u.reason.as_str())
+}
+
+/// The kind an unverifiable entry is listed as: `module` for a module call whose code is absent.
+fn unverifiable_kind(u: &Unverifiable) -> &'static str {
+    u.kind.map_or("module", |k| k.as_str())
+}
+
+/// Unverifiable entries in file order, then position.
+fn sorted(unverifiable: &[Unverifiable]) -> Vec<&Unverifiable> {
+    let mut out: Vec<&Unverifiable> = unverifiable.iter().collect();
+    out.sort_by_key(|u| (u.declared.source, u.declared.start(), u.address.as_str()));
+    out
+}
+
 /// `path:line note` for each step of the value's chain, or for the value itself when it was
 /// written where the placement is declared.
 fn chain(sources: &SourceMap, value: &Resolved<String>, what: &str) -> Vec<String> {
@@ -67,41 +87,63 @@ fn chain(sources: &SourceMap, value: &Resolved<String>, what: &str) -> Vec<Strin
         .collect()
 }
 
-pub fn render_json(sources: &SourceMap, placements: &[Box<Placement>], policy: &Policy) -> String {
+pub fn render_json(
+    sources: &SourceMap,
+    placements: &[Box<Placement>],
+    unverifiable: &[Unverifiable],
+    policy: &Policy,
+) -> String {
+    let placed = placements.iter().map(|p| {
+        let file = sources.get(p.source);
+        PlacementDoc {
+            address: &p.address,
+            kind: p.kind.as_str(),
+            provider: Some(&p.provider.value),
+            region: region(&p.region),
+            region_reason: region_reason(&p.region),
+            zones: p.zones.iter().map(|z| z.value.as_str()).collect(),
+            data_class: known_class(policy, p),
+            replicas: p
+                .replicas
+                .iter()
+                .map(|r| ReplicaDoc {
+                    role: r.role.value.as_str(),
+                    provider: &r.provider.value,
+                    region: region(&r.region),
+                })
+                .collect(),
+            instances: &p.instances,
+            cluster: p.cluster.as_deref(),
+            file: &file.display,
+            line: file.position(p.name_span.start()).line,
+            region_via: p
+                .region
+                .as_ref()
+                .map(|r| chain(sources, r, "region"))
+                .unwrap_or_default(),
+        }
+    });
+    let unplaced = sorted(unverifiable).into_iter().map(|u| {
+        let file = sources.get(u.declared.source);
+        PlacementDoc {
+            address: &u.address,
+            kind: unverifiable_kind(u),
+            provider: None,
+            region: None,
+            region_reason: Some(&u.unresolved.reason),
+            zones: Vec::new(),
+            data_class: None,
+            replicas: Vec::new(),
+            instances: &[],
+            cluster: None,
+            file: &file.display,
+            line: file.position(u.declared.start()).line,
+            region_via: Vec::new(),
+        }
+    });
     let doc = Document {
         version: DOCUMENT_VERSION,
-        placements: placements
-            .iter()
-            .map(|p| {
-                let file = sources.get(p.source);
-                PlacementDoc {
-                    address: &p.address,
-                    kind: p.kind.as_str(),
-                    provider: &p.provider.value,
-                    region: region(&p.region),
-                    zones: p.zones.iter().map(|z| z.value.as_str()).collect(),
-                    data_class: known_class(policy, p),
-                    replicas: p
-                        .replicas
-                        .iter()
-                        .map(|r| ReplicaDoc {
-                            role: r.role.value.as_str(),
-                            provider: &r.provider.value,
-                            region: region(&r.region),
-                        })
-                        .collect(),
-                    instances: &p.instances,
-                    cluster: p.cluster.as_deref(),
-                    file: &file.display,
-                    line: file.position(p.name_span.start()).line,
-                    region_via: p
-                        .region
-                        .as_ref()
-                        .map(|r| chain(sources, r, "region"))
-                        .unwrap_or_default(),
-                }
-            })
-            .collect(),
+        placements: placed.chain(unplaced).collect(),
     };
     let mut text = serde_json::to_string_pretty(&doc).expect("the document serializes");
     text.push('\n');
@@ -109,7 +151,12 @@ pub fn render_json(sources: &SourceMap, placements: &[Box<Placement>], policy: &
 }
 
 /// An aligned text table, one row per placement and one per replica.
-pub fn render_table(placements: &[Box<Placement>], policy: &Policy) -> String {
+pub fn render_table(
+    sources: &SourceMap,
+    placements: &[Box<Placement>],
+    unverifiable: &[Unverifiable],
+    policy: &Policy,
+) -> String {
     let mut rows: Vec<[String; 6]> = vec![[
         "ADDRESS".into(),
         "KIND".into(),
@@ -120,37 +167,28 @@ pub fn render_table(placements: &[Box<Placement>], policy: &Policy) -> String {
     ]];
     let unknown = || "?".to_owned();
     let shown = |text: &str| visible(text).into_owned();
-    for p in placements {
+    for row in self::rows(sources, placements, unverifiable, policy) {
+        let primary = row.role == PRIMARY;
         rows.push([
-            shown(&p.address),
-            p.kind.to_string(),
-            shown(&p.provider.value),
-            region(&p.region).map_or_else(unknown, shown),
-            shown(
-                &p.zones
-                    .iter()
-                    .map(|z| z.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-            known_class(policy, p).map_or_else(|| "-".to_owned(), |c| c.to_string()),
+            if primary {
+                shown(row.address)
+            } else {
+                format!("  └ {}", row.role)
+            },
+            if primary {
+                row.kind.to_owned()
+            } else {
+                String::new()
+            },
+            row.provider.map_or_else(unknown, shown),
+            row.region.map_or_else(unknown, shown),
+            shown(&row.zones.join(",")),
+            match (primary, row.data_class) {
+                (false, _) => String::new(),
+                (true, Some(c)) => c.to_string(),
+                (true, None) => "-".to_owned(),
+            },
         ]);
-        for r in &p.replicas {
-            rows.push([
-                format!("  └ {}", r.role.value),
-                String::new(),
-                shown(&r.provider.value),
-                region(&r.region).map_or_else(unknown, shown),
-                shown(
-                    &r.zones
-                        .iter()
-                        .map(|z| z.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join(","),
-                ),
-                String::new(),
-            ]);
-        }
     }
     let widths: Vec<usize> = (0..6)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
@@ -174,8 +212,10 @@ struct Row<'a> {
     /// `primary` for the placement itself, else the replica's role.
     role: &'static str,
     kind: &'static str,
-    provider: &'a str,
+    provider: Option<&'a str>,
     region: Option<&'a str>,
+    /// Why the region is unknown.
+    region_reason: Option<&'a str>,
     zones: Vec<&'a str>,
     /// The placement's known data class: a replica holds the same data.
     data_class: Option<u8>,
@@ -192,6 +232,7 @@ const PRIMARY: &str = "primary";
 fn rows<'a>(
     sources: &'a SourceMap,
     placements: &'a [Box<Placement>],
+    unverifiable: &'a [Unverifiable],
     policy: &Policy,
 ) -> Vec<Row<'a>> {
     let mut rows = Vec::new();
@@ -211,8 +252,9 @@ fn rows<'a>(
             address: &p.address,
             role: PRIMARY,
             kind: p.kind.as_str(),
-            provider: &p.provider.value,
+            provider: Some(&p.provider.value),
             region: region(&p.region),
+            region_reason: region_reason(&p.region),
             zones: p.zones.iter().map(|z| z.value.as_str()).collect(),
             data_class,
             cluster: p.cluster.as_deref(),
@@ -227,8 +269,9 @@ fn rows<'a>(
                 address: &p.address,
                 role: r.role.value.as_str(),
                 kind: p.kind.as_str(),
-                provider: &r.provider.value,
+                provider: Some(&r.provider.value),
                 region: region(&r.region),
+                region_reason: region_reason(&r.region),
                 zones: r.zones.iter().map(|z| z.value.as_str()).collect(),
                 data_class,
                 cluster: p.cluster.as_deref(),
@@ -239,13 +282,36 @@ fn rows<'a>(
             });
         }
     }
+    for u in sorted(unverifiable) {
+        let (file, line) = at(u.declared);
+        rows.push(Row {
+            address: &u.address,
+            role: PRIMARY,
+            kind: unverifiable_kind(u),
+            provider: None,
+            region: None,
+            region_reason: Some(&u.unresolved.reason),
+            zones: Vec::new(),
+            data_class: None,
+            cluster: None,
+            instances: &[],
+            file,
+            line,
+            region_via: Vec::new(),
+        });
+    }
     rows
 }
 
 /// CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break), one
 /// row per placement and one per replica, with a header. Unknown values are empty fields; lists are
 /// joined with `,` (zones, instances) or `; ` (the region's chain).
-pub fn render_csv(sources: &SourceMap, placements: &[Box<Placement>], policy: &Policy) -> String {
+pub fn render_csv(
+    sources: &SourceMap,
+    placements: &[Box<Placement>],
+    unverifiable: &[Unverifiable],
+    policy: &Policy,
+) -> String {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -262,14 +328,15 @@ pub fn render_csv(sources: &SourceMap, placements: &[Box<Placement>], policy: &P
         "file",
         "line",
         "region_via",
+        "region_reason",
     ];
     let mut records = vec![header.map(str::to_owned)];
-    for row in rows(sources, placements, policy) {
+    for row in rows(sources, placements, unverifiable, policy) {
         records.push([
             row.address.to_owned(),
             row.role.to_owned(),
             row.kind.to_owned(),
-            row.provider.to_owned(),
+            row.provider.unwrap_or_default().to_owned(),
             row.region.unwrap_or_default().to_owned(),
             row.zones.join(","),
             row.data_class.map(|c| c.to_string()).unwrap_or_default(),
@@ -278,6 +345,7 @@ pub fn render_csv(sources: &SourceMap, placements: &[Box<Placement>], policy: &P
             row.file.to_owned(),
             row.line.to_string(),
             row.region_via.join("; "),
+            row.region_reason.unwrap_or_default().to_owned(),
         ]);
     }
     for record in &records {
@@ -318,13 +386,14 @@ fn code_cell(text: &str) -> String {
 pub fn render_markdown(
     sources: &SourceMap,
     placements: &[Box<Placement>],
+    unverifiable: &[Unverifiable],
     policy: &Policy,
 ) -> String {
     let mut out = String::from(
         "| Address | Kind | Provider | Region | Zones | Data class | Declared at |\n\
          |---|---|---|---|---|---|---|\n",
     );
-    for row in rows(sources, placements, policy) {
+    for row in rows(sources, placements, unverifiable, policy) {
         let primary = row.role == PRIMARY;
         let cells = [
             if primary {
@@ -337,7 +406,8 @@ pub fn render_markdown(
             } else {
                 String::new()
             },
-            code_cell(row.provider),
+            row.provider
+                .map_or_else(|| "*unknown*".to_owned(), code_cell),
             row.region
                 .map_or_else(|| "*unresolved*".to_owned(), code_cell),
             row.zones

@@ -171,8 +171,10 @@ impl ExceptionIndex {
 }
 
 /// Removes what active suppressions cover; reports expired, reasonless and unused suppressions.
+/// `reported` says which findings the run reports on: only those count as suppressed.
 pub fn apply(
     findings: Vec<Finding>,
+    reported: &dyn Fn(&Finding) -> bool,
     suppressions: &[Suppression],
     placements: &[Box<Placement>],
     sources: &SourceMap,
@@ -212,7 +214,7 @@ pub fn apply(
         match by {
             Some((i, _)) => {
                 used[i] = true;
-                suppressed += 1;
+                suppressed += usize::from(reported(&finding));
             }
             None => kept.push(finding),
         }
