@@ -1,6 +1,6 @@
 //! The pass: discover → parse → resolve → check → suppress, one step per function.
 
-mod locate;
+pub(crate) mod locate;
 mod read;
 
 use std::path::{Path, PathBuf};
@@ -400,7 +400,12 @@ fn resolve(
     locate::complete(&mut output.placements, &config.policy);
     if !manifest_files.is_empty() {
         let terraform = clusters::TerraformIndex::new(output.placements.iter().map(|p| &**p));
-        let mut placed = clusters::place(&manifest_files, &config.clusters, &terraform);
+        let mut placed = clusters::place(
+            &manifest_files,
+            &config.clusters,
+            &terraform,
+            &config.policy,
+        );
         locate::complete(&mut placed.placements, &config.policy);
         output.append(placed);
     }

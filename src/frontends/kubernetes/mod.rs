@@ -36,6 +36,7 @@ mod yaml;
 use super::ParseIssue;
 use crate::model::Resolved;
 use crate::source::{SourceFile, SourceId, Span};
+pub use storage::{EndpointRegion, STORAGE};
 #[cfg(test)]
 use yaml::quoted;
 use yaml::{CharOffsets, Reader, mapping};
@@ -62,6 +63,20 @@ pub struct Manifest {
     pub regions: Vec<Resolved<String>>,
     /// Every zone a required constraint names, as for `regions`.
     pub zones: Vec<Resolved<String>>,
+    /// A StorageClass's `provisioner`, a PersistentVolume's CSI or FlexVolume `driver`.
+    pub driver: Option<Resolved<String>>,
+    /// A claim's or a volume's `storageClassName`.
+    pub storage_class: Option<Resolved<String>>,
+    /// The PersistentVolume a claim is bound to (`spec.volumeName`).
+    pub volume_name: Option<Resolved<String>>,
+    /// Regions read from storage endpoints (an OSS bucket's `url`), with the endpoint's provider.
+    pub endpoints: Vec<EndpointRegion>,
+    /// The claims a pod template mounts: `volumes[].persistentVolumeClaim.claimName`, and for a
+    /// StatefulSet each `volumeClaimTemplates` entry (its `storageClassName`, in [`Self::claim_templates`]).
+    pub claims: Vec<Resolved<String>>,
+    /// A StatefulSet's `volumeClaimTemplates[].spec.storageClassName`: the classes its pods'
+    /// volumes are created from.
+    pub claim_templates: Vec<Resolved<String>>,
 }
 
 /// What one YAML file yields.

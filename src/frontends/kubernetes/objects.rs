@@ -148,6 +148,12 @@ impl Reader<'_> {
             data_class: None,
             regions: Vec::new(),
             zones: Vec::new(),
+            driver: None,
+            storage_class: None,
+            volume_name: None,
+            endpoints: Vec::new(),
+            claims: Vec::new(),
+            claim_templates: Vec::new(),
         };
         // Where the data class may be set, in order: the object, then its pod template.
         let mut metadatas = vec![("metadata".to_owned(), metadata)];
@@ -161,6 +167,7 @@ impl Reader<'_> {
             Shape::Template => {
                 if let Some(spec) = self.map_at(map, "spec", "")? {
                     self.template(spec, "spec", &mut manifest, &mut metadatas)?;
+                    self.claim_templates(spec, &mut manifest)?;
                 }
             }
             Shape::CronJob => {
@@ -177,10 +184,11 @@ impl Reader<'_> {
                 }
             }
             Shape::Claim => {
-                if let Some(spec) = self.map_at(map, "spec", "")?
-                    && let Some(selector) = self.map_at(spec, "selector", "spec")?
-                {
-                    self.label_selector(selector, "spec.selector", &mut manifest)?;
+                if let Some(spec) = self.map_at(map, "spec", "")? {
+                    self.claim(spec, &mut manifest)?;
+                    if let Some(selector) = self.map_at(spec, "selector", "spec")? {
+                        self.label_selector(selector, "spec.selector", &mut manifest)?;
+                    }
                 }
             }
             Shape::Volume => {
@@ -188,17 +196,19 @@ impl Reader<'_> {
                     // Regional volumes list their zones joined by `__` in the zone label.
                     self.labels(labels, "metadata.labels", "__", &mut manifest)?;
                 }
-                if let Some(spec) = self.map_at(map, "spec", "")?
-                    && let Some(affinity) = self.map_at(spec, "nodeAffinity", "spec")?
-                    && let Some(required) =
-                        self.map_at(affinity, "required", "spec.nodeAffinity")?
-                {
-                    self.node_selector(required, "spec.nodeAffinity.required", &mut manifest)?;
+                if let Some(spec) = self.map_at(map, "spec", "")? {
+                    self.volume_source(spec, &mut manifest)?;
+                    if let Some(affinity) = self.map_at(spec, "nodeAffinity", "spec")?
+                        && let Some(required) =
+                            self.map_at(affinity, "required", "spec.nodeAffinity")?
+                    {
+                        self.node_selector(required, "spec.nodeAffinity.required", &mut manifest)?;
+                    }
                 }
             }
             Shape::StorageClass => {
                 self.allowed_topologies(map, &mut manifest)?;
-                self.parameters(map, &mut manifest)?;
+                self.storage_class(map, &mut manifest)?;
             }
         }
 

@@ -1,24 +1,10 @@
 //! Scheduling constraints: topology labels in node selectors, affinities and label selectors.
 
 use super::Manifest;
+use super::storage::STORAGE;
 use super::yaml::{Entry, Map, Reader, is_null, join, scalar};
 use crate::frontends::ParseIssue;
 use crate::model::Resolved;
-
-/// Node label keys whose value is a region.
-pub(super) const REGION_KEYS: [&str; 2] = [
-    "topology.kubernetes.io/region",
-    "failure-domain.beta.kubernetes.io/region",
-];
-
-/// Node label keys whose value is a zone: the well-known ones and those of the disk CSI drivers
-/// of Alibaba Cloud and Tencent Cloud, which their volumes' node affinity uses.
-pub(super) const ZONE_KEYS: [&str; 4] = [
-    "topology.kubernetes.io/zone",
-    "failure-domain.beta.kubernetes.io/zone",
-    "topology.diskplugin.csi.alibabacloud.com/zone",
-    "topology.com.tencent.cloud.csi.cbs/zone",
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Slot {
@@ -27,9 +13,10 @@ pub(super) enum Slot {
 }
 
 pub(super) fn topology_key(key: &str) -> Option<Slot> {
-    if REGION_KEYS.contains(&key) {
+    let table = &*STORAGE;
+    if table.region_keys.iter().any(|k| k == key) {
         Some(Slot::Region)
-    } else if ZONE_KEYS.contains(&key) {
+    } else if table.zone_keys.iter().any(|k| k == key) {
         Some(Slot::Zone)
     } else {
         None
@@ -67,7 +54,7 @@ impl Reader<'_> {
             let path = join(&node_path, "requiredDuringSchedulingIgnoredDuringExecution");
             self.node_selector(required, &path, manifest)?;
         }
-        Ok(())
+        self.pod_claims(pod, path, manifest)
     }
 
     /// A label map (`nodeSelector`, `matchLabels`, a volume's labels): the topology keys' values,
