@@ -93,10 +93,25 @@ pub struct Parsed {
 /// string) gives one issue and is skipped; the others are read.
 pub fn parse(file: &SourceFile, id: SourceId) -> Parsed {
     let text = file.text().as_str();
+    let parsed = read(id, text, text, CharOffsets::new(text));
+    let outdented = parsed.issues.iter().any(|issue| {
+        issue.message == yaml::INVALID_INDENTATION
+            && matches!(text.get(issue.span.range()), Some("]" | "}"))
+    });
+    if outdented && let Some((input, shifts)) = yaml::outdented_flow_ends(text) {
+        return read(id, text, &input, CharOffsets::with_shifts(text, shifts));
+    }
+    parsed
+}
+
+/// Reads `input` (the text, or the text as [`yaml::outdented_flow_ends`] rewrote it), with spans
+/// in `text`.
+fn read<'t>(id: SourceId, text: &'t str, input: &'t str, offsets: CharOffsets<'t>) -> Parsed {
     let mut reader = Reader {
         id,
         text,
-        offsets: CharOffsets::new(text),
+        input,
+        offsets,
         issues: Vec::new(),
         manifests: Vec::new(),
     };
@@ -579,6 +594,26 @@ mod tests {
         );
         let parsed = parse_text("apiVersion: batch/v1\nkind: Job\nmetadata: {labels: {}}\n");
         assert_eq!(messages(&parsed), ["`Job` has no `metadata.name`"]);
+    }
+
+    #[test]
+    fn a_flow_end_at_its_keys_indentation_is_read_as_kubectl_reads_it() {
+        // go-yaml accepts this; saphyr alone says "invalid indentation" at the `]`.
+        let t = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      args: [\n        \"a\",\n      ]\n  nodeSelector: {\n    topology.kubernetes.io/zone: cn-hangzhou-h\n  }\n  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [\n    {matchExpressions: [{key: topology.kubernetes.io/region, operator: In, values: [\n      \"cn-hangzhou\"\n    ]}]}\n  ]}}}\n";
+        let parsed = parse_text(t);
+        let m = only(&parsed);
+        // Spans are in the text as written, after the moved brackets too.
+        assert_eq!(
+            values(&m.zones),
+            [("cn-hangzhou-h", after(t, "zone: ", "cn-hangzhou-h"))]
+        );
+        assert_eq!(
+            values(&m.regions),
+            [("cn-hangzhou", after(t, "      ", "\"cn-hangzhou\""))]
+        );
+        // A bracket where no flow collection is open stays an error, at its own position.
+        let parsed = parse_text("a:\n  b: 1\n ]\n");
+        assert_eq!(parsed.issues.len(), 1);
     }
 
     #[test]

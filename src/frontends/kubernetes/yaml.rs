@@ -26,6 +26,8 @@ pub(super) struct CharOffsets<'t> {
     pub(super) text: &'t str,
     /// The byte offset of every `STEP`th character; empty for ASCII text, where they are equal.
     marks: Vec<usize>,
+    /// Where [`outdented_flow_ends`] inserted a space, in the parser's character positions.
+    shifts: Vec<usize>,
 }
 
 impl<'t> CharOffsets<'t> {
@@ -40,11 +42,25 @@ impl<'t> CharOffsets<'t> {
                 .map(|(byte, _)| byte)
                 .collect()
         };
-        CharOffsets { text, marks }
+        CharOffsets {
+            text,
+            marks,
+            shifts: Vec::new(),
+        }
     }
 
-    /// The byte offset of the character at `index`, or the text's length past its end.
+    /// Offsets for a parser that reads `text` with a space inserted at each of `shifts`.
+    pub(super) fn with_shifts(text: &'t str, shifts: Vec<usize>) -> Self {
+        CharOffsets {
+            shifts,
+            ..CharOffsets::new(text)
+        }
+    }
+
+    /// The byte offset in the text of the character the parser sees at `index`, or the text's
+    /// length past its end.
     pub(super) fn byte(&self, index: usize) -> usize {
+        let index = index - self.shifts.partition_point(|&s| s < index);
         if self.marks.is_empty() {
             return index.min(self.text.len());
         }
@@ -243,6 +259,8 @@ pub(super) fn join(path: &str, key: &str) -> String {
 pub(super) struct Reader<'t> {
     pub(super) id: SourceId,
     pub(super) text: &'t str,
+    /// What the parser reads: the text, or the text with [`outdented_flow_ends`] moved.
+    pub(super) input: &'t str,
     pub(super) offsets: CharOffsets<'t>,
     pub(super) issues: Vec<ParseIssue>,
     pub(super) manifests: Vec<Manifest>,
@@ -254,7 +272,7 @@ impl<'t> Reader<'t> {
     /// Scalars stay as written (`early_parse(false)`): Kubernetes reads label values and names as
     /// strings, and a zone ID such as `200001` should keep its text.
     pub(super) fn load(&mut self) -> Vec<Node<'t>> {
-        let mut parser = Parser::new_from_str(self.text);
+        let mut parser = Parser::new_from_str(self.input);
         let mut loader = YamlLoader::<Node<'t>>::default();
         loader.early_parse(false);
         let mut guard = Guard::default();
@@ -465,6 +483,42 @@ impl<'t> Reader<'t> {
         }
         parts
     }
+}
+
+/// saphyr's message for a token left of the block indentation.
+pub(super) const INVALID_INDENTATION: &str = "invalid indentation";
+
+/// Files with more outdented flow ends than this are left as they are.
+const MAX_FLOW_END_FIXES: usize = 256;
+
+/// The text with one space before each closing `]` or `}` that saphyr refuses as "invalid
+/// indentation", and the parser's character positions of those spaces; `None` when there is none.
+///
+/// go-yaml (what kubectl reads YAML with) and libyaml accept a flow collection whose closing
+/// bracket sits at its key's indentation (`args: [` … `]` under a list item); saphyr's scanner
+/// requires one more column. A space before a closing bracket changes no value, so the text is
+/// read as kubectl reads it, and every position maps back to the text as written.
+pub(super) fn outdented_flow_ends(text: &str) -> Option<(String, Vec<usize>)> {
+    let mut input = text.to_owned();
+    let mut shifts = Vec::new();
+    'retry: while shifts.len() < MAX_FLOW_END_FIXES {
+        let mut parser = Parser::new_from_str(&input);
+        while let Some(next) = parser.next_event() {
+            let Err(error) = next else { continue };
+            let index = error.marker().index();
+            let Some((byte, bracket)) = input.char_indices().nth(index) else {
+                break 'retry;
+            };
+            if error.info() != INVALID_INDENTATION || !matches!(bracket, ']' | '}') {
+                break 'retry;
+            }
+            input.insert(byte, ' ');
+            shifts.push(index);
+            continue 'retry;
+        }
+        break;
+    }
+    (!shifts.is_empty()).then_some((input, shifts))
 }
 
 /// The range of a quoted scalar from its opening to its closing quote. (saphyr's span of a
