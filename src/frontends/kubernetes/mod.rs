@@ -94,17 +94,17 @@ pub struct Parsed {
 pub fn parse(file: &SourceFile, id: SourceId) -> Parsed {
     let text = file.text().as_str();
     let parsed = read(id, text, text, CharOffsets::new(text));
-    let outdented = parsed.issues.iter().any(|issue| {
-        issue.message == yaml::INVALID_INDENTATION
-            && matches!(text.get(issue.span.range()), Some("]" | "}"))
-    });
-    if outdented && let Some((input, shifts)) = yaml::outdented_flow_ends(text) {
+    let tolerated = parsed
+        .issues
+        .iter()
+        .any(|issue| yaml::is_tolerated(&issue.message, text.get(issue.span.range())));
+    if tolerated && let Some((input, shifts)) = yaml::kubectl_indentation(text) {
         return read(id, text, &input, CharOffsets::with_shifts(text, shifts));
     }
     parsed
 }
 
-/// Reads `input` (the text, or the text as [`yaml::outdented_flow_ends`] rewrote it), with spans
+/// Reads `input` (the text, or the text as [`yaml::kubectl_indentation`] rewrote it), with spans
 /// in `text`.
 fn read<'t>(id: SourceId, text: &'t str, input: &'t str, offsets: CharOffsets<'t>) -> Parsed {
     let mut reader = Reader {
@@ -555,10 +555,14 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_are_a_parse_issue() {
-        let parsed = parse_text("apiVersion: v1\nkind: Pod\nkind: Pod\nmetadata: {name: p}\n");
-        assert_eq!(parsed.manifests, []);
-        assert_eq!(messages(&parsed), ["duplicated key in mapping"]);
+    fn a_repeated_key_reads_its_last_value_as_kubectl_does() {
+        let t = "apiVersion: v1\nkind: Pod\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeSelector:\n    topology.kubernetes.io/region: cn-shanghai\n    topology.kubernetes.io/region: cn-hongkong\n";
+        let parsed = parse_text(t);
+        let m = only(&parsed);
+        assert_eq!(
+            values(&m.regions),
+            [("cn-hongkong", after(t, "region: ", "cn-hongkong"))]
+        );
     }
 
     #[test]
@@ -610,6 +614,15 @@ mod tests {
         assert_eq!(
             values(&m.regions),
             [("cn-hangzhou", after(t, "      ", "\"cn-hangzhou\""))]
+        );
+        // A quoted scalar continued at its key's indentation, as go-yaml accepts it too; the
+        // spans after it are in the text as written.
+        let t = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    x: 1\nspec:\n  containers:\n    - name: c\n      command: ['a b\n      c', \"d\n\n      e\"]\n  nodeSelector:\n    topology.kubernetes.io/zone: cn-hangzhou-h\nstatus:\n  conditions:\n    - message: 'didn''t match the\n      placement'\n";
+        let parsed = parse_text(t);
+        let m = only(&parsed);
+        assert_eq!(
+            values(&m.zones),
+            [("cn-hangzhou-h", after(t, "zone: ", "cn-hangzhou-h"))]
         );
         // A bracket where no flow collection is open stays an error, at its own position.
         let parsed = parse_text("a:\n  b: 1\n ]\n");

@@ -26,7 +26,7 @@ pub(super) struct CharOffsets<'t> {
     pub(super) text: &'t str,
     /// The byte offset of every `STEP`th character; empty for ASCII text, where they are equal.
     marks: Vec<usize>,
-    /// Where [`outdented_flow_ends`] inserted a space, in the parser's character positions.
+    /// Where [`kubectl_indentation`] inserted a space, in the parser's character positions.
     shifts: Vec<usize>,
 }
 
@@ -259,7 +259,7 @@ pub(super) fn join(path: &str, key: &str) -> String {
 pub(super) struct Reader<'t> {
     pub(super) id: SourceId,
     pub(super) text: &'t str,
-    /// What the parser reads: the text, or the text with [`outdented_flow_ends`] moved.
+    /// What the parser reads: the text, or the text with [`kubectl_indentation`] moved.
     pub(super) input: &'t str,
     pub(super) offsets: CharOffsets<'t>,
     pub(super) issues: Vec<ParseIssue>,
@@ -275,6 +275,8 @@ impl<'t> Reader<'t> {
         let mut parser = Parser::new_from_str(self.input);
         let mut loader = YamlLoader::<Node<'t>>::default();
         loader.early_parse(false);
+        // go-yaml, and so kubectl, reads a repeated key's last value; so does this.
+        loader.allow_duplicate_keys(true);
         let mut guard = Guard::default();
         let mut stop = None;
         while let Some(next) = parser.next_event() {
@@ -488,36 +490,80 @@ impl<'t> Reader<'t> {
 /// saphyr's message for a token left of the block indentation.
 pub(super) const INVALID_INDENTATION: &str = "invalid indentation";
 
-/// Files with more outdented flow ends than this are left as they are.
-const MAX_FLOW_END_FIXES: usize = 256;
+/// saphyr's message for a quoted scalar's line left of the block indentation.
+pub(super) const INVALID_QUOTED_INDENTATION: &str = "invalid indentation in quoted scalar";
 
-/// The text with one space before each closing `]` or `}` that saphyr refuses as "invalid
-/// indentation", and the parser's character positions of those spaces; `None` when there is none.
+/// Whether an issue is one that [`kubectl_indentation`] works around.
+pub(super) fn is_tolerated(message: &str, at: Option<&str>) -> bool {
+    (message == INVALID_INDENTATION && matches!(at, Some("]" | "}")))
+        || (message == INVALID_QUOTED_INDENTATION && matches!(at, Some("'" | "\"")))
+}
+
+/// Files needing more rewrites than this are left as they are.
+const MAX_INDENTATION_FIXES: usize = 256;
+
+/// The text as saphyr accepts it where go-yaml (what kubectl reads YAML with) and libyaml accept
+/// what saphyr refuses, and the parser's character positions of the spaces inserted; `None` when
+/// nothing needed it. Two cases, both met in real manifests:
 ///
-/// go-yaml (what kubectl reads YAML with) and libyaml accept a flow collection whose closing
-/// bracket sits at its key's indentation (`args: [` … `]` under a list item); saphyr's scanner
-/// requires one more column. A space before a closing bracket changes no value, so the text is
-/// read as kubectl reads it, and every position maps back to the text as written.
-pub(super) fn outdented_flow_ends(text: &str) -> Option<(String, Vec<usize>)> {
+/// - a flow collection whose closing `]` or `}` sits at its key's indentation (`args: [` … `]`
+///   under a list item): saphyr's scanner requires one more column; a space goes before the
+///   bracket;
+/// - a quoted scalar whose continuation lines sit at its key's indentation (a long `message:`
+///   under a list item): a space goes at the start of each of its continuation lines.
+///
+/// Leading spaces before a closing bracket or on a quoted scalar's continuation line change no
+/// value (line folding drops them), so the text reads as kubectl reads it, and every position maps
+/// back to the text as written.
+pub(super) fn kubectl_indentation(text: &str) -> Option<(String, Vec<usize>)> {
     let mut input = text.to_owned();
     let mut shifts = Vec::new();
-    'retry: while shifts.len() < MAX_FLOW_END_FIXES {
+    'retry: for _ in 0..MAX_INDENTATION_FIXES {
         let mut parser = Parser::new_from_str(&input);
         while let Some(next) = parser.next_event() {
             let Err(error) = next else { continue };
             let index = error.marker().index();
-            let Some((byte, bracket)) = input.char_indices().nth(index) else {
+            let Some((byte, at)) = input.char_indices().nth(index) else {
                 break 'retry;
             };
-            if error.info() != INVALID_INDENTATION || !matches!(bracket, ']' | '}') {
-                break 'retry;
+            match (error.info(), at) {
+                (INVALID_INDENTATION, ']' | '}') => {
+                    input.insert(byte, ' ');
+                    shifts.push(index);
+                }
+                (INVALID_QUOTED_INDENTATION, '\'' | '"') => {
+                    let scalar = quoted(&input, byte..input.len(), at);
+                    // An unterminated scalar is an error of its own: leave it.
+                    if scalar.len() < 2 || !input[scalar.clone()].ends_with(at) {
+                        break 'retry;
+                    }
+                    // Character positions after each line break of the scalar, then the spaces.
+                    let starts: Vec<usize> = input[scalar.clone()]
+                        .char_indices()
+                        .filter(|&(_, c)| c == '\n')
+                        .map(|(at, _)| {
+                            index + input[scalar.start..scalar.start + at].chars().count() + 1
+                        })
+                        .collect();
+                    if starts.is_empty() {
+                        break 'retry;
+                    }
+                    let breaks: Vec<usize> = input[scalar.clone()]
+                        .match_indices('\n')
+                        .map(|(at, _)| scalar.start + at + 1)
+                        .collect();
+                    for &at in breaks.iter().rev() {
+                        input.insert(at, ' ');
+                    }
+                    shifts.extend(starts.iter().enumerate().map(|(k, start)| start + k));
+                }
+                _ => break 'retry,
             }
-            input.insert(byte, ' ');
-            shifts.push(index);
             continue 'retry;
         }
         break;
     }
+    shifts.sort_unstable();
     (!shifts.is_empty()).then_some((input, shifts))
 }
 
