@@ -53,7 +53,7 @@ impl<'p> TerraformIndex<'p> {
         TerraformIndex { by_address }
     }
 
-    fn get(&self, address: &str) -> Option<&'p Placement> {
+    pub fn get(&self, address: &str) -> Option<&'p Placement> {
         self.by_address.get(address).copied()
     }
 }
