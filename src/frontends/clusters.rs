@@ -99,7 +99,11 @@ impl Located {
         let provider = chain(&self.provider, "provider");
         let region = match &self.region {
             Ok(r) => Ok(chain(r, "region")),
-            Err(u) => Err(u.clone()),
+            Err(u) => Err(Unresolved {
+                reason: format!("{note}, whose place cannot be determined: {}", u.reason),
+                span,
+                help: u.help.clone(),
+            }),
         };
         Located {
             provider,
@@ -202,19 +206,21 @@ pub fn place(
                         .iter()
                         .filter_map(|zone| zone_requirement(cluster_entry?, zone)),
                 );
+                // Another cloud's bucket or volume is not in the cluster's region by nature.
+                let same_cloud = |cloud: &str| cloud == provider.value;
                 required.extend(
                     m.endpoints
                         .iter()
+                        .filter(|e| same_cloud(&e.provider))
                         .map(|e| Requirement::region(e.region.clone())),
                 );
-                required.extend(followed.iter().filter_map(|located| {
-                    located
-                        .region
-                        .as_ref()
-                        .ok()
-                        .cloned()
-                        .map(Requirement::region)
-                }));
+                required.extend(
+                    followed
+                        .iter()
+                        .filter(|located| same_cloud(&located.provider.value))
+                        .filter_map(|located| located.region.clone().ok())
+                        .map(Requirement::region),
+                );
                 let cluster = entry
                     .cluster
                     .map(|c| c.zones.as_slice())
