@@ -380,18 +380,42 @@ impl<'e, 'a> Volumes<'e, 'a> {
         index
     }
 
-    /// Of several objects with one name, the one on the same cluster (or none), else the first.
+    /// Of the objects with one name, the one an object refers to: on the same cluster, nearest by
+    /// directory (the first read on a tie). Objects under no cluster refer only to objects under no
+    /// cluster in the same top-level directory: a monorepo's unrelated trees never meet.
     fn pick<'x>(
         candidates: Option<&'x Vec<&'e Entry<'a>>>,
         from: &Entry<'_>,
     ) -> Option<&'e Entry<'a>> {
-        let candidates = candidates?;
         let cluster = from.cluster.map(|c| c.name.as_str());
-        candidates
+        let dirs = |rel: &'a str| -> Vec<&'a str> {
+            let mut parts: Vec<&str> = rel.split('/').collect();
+            parts.pop();
+            parts
+        };
+        let here: Vec<&str> = {
+            let mut parts: Vec<&str> = from.file.rel.split('/').collect();
+            parts.pop();
+            parts
+        };
+        candidates?
             .iter()
-            .find(|c| c.cluster.map(|c| c.name.as_str()) == cluster)
-            .or_else(|| candidates.first())
-            .copied()
+            .filter(|c| c.cluster.map(|c| c.name.as_str()) == cluster)
+            .filter_map(|c| {
+                let there = dirs(&c.file.rel);
+                let common = here.iter().zip(&there).take_while(|(a, b)| a == b).count();
+                let related =
+                    cluster.is_some() || common > 0 || (here.is_empty() && there.is_empty());
+                related.then_some((common, *c))
+            })
+            .fold(
+                None,
+                |best: Option<(usize, &'e Entry<'a>)>, (common, c)| match best {
+                    Some((kept, _)) if kept >= common => best,
+                    _ => Some((common, c)),
+                },
+            )
+            .map(|(_, c)| c)
     }
 
     /// A class's or a volume's place, one hop away through `via` (`None` when the name is not
