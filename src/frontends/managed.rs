@@ -4,15 +4,16 @@
 //! `kubernetes` block included) refers to a cluster resource of the same module places every
 //! resource that uses it on that cluster, with the chain through the provider block.
 //!
-//! The provider block is read again from its file with `hcl-edit`, for its references only; the
-//! evaluator is not involved.
+//! A data source of the same module directory that reads a cluster resource
+//! (`data "aws_eks_cluster" "x" { name = aws_eks_cluster.x.name }`) is followed one step. The
+//! provider and data blocks are read again from their files with `hcl-edit`, for their references
+//! only; the evaluator is not involved.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
-use hcl_edit::structure::Body;
 use hcl_edit::visit::{Visit, visit_traversal};
 
 use super::clusters::TerraformIndex;
@@ -26,12 +27,11 @@ const PROVIDERS: [(&str, &str); 3] = [
     ("kubectl", "kubectl_manifest"),
 ];
 
-/// Root names of references that are not resources.
-const NOT_RESOURCES: [&str; 9] = [
+/// Root names of references that are not resources (data sources are followed on their own).
+const NOT_RESOURCES: [&str; 8] = [
     "var",
     "local",
     "module",
-    "data",
     "path",
     "terraform",
     "each",
@@ -50,25 +50,37 @@ struct References(Vec<Reference>);
 
 impl Visit for References {
     fn visit_traversal(&mut self, node: &Traversal) {
+        let attr = |i: usize| match node.operators.get(i).map(|o| &**o) {
+            Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
+            _ => None,
+        };
         if let Expression::Variable(root) = &node.expr
             && !NOT_RESOURCES.contains(&root.as_str())
-            && let Some(TraversalOperator::GetAttr(name)) = node.operators.first().map(|o| &**o)
+            && let Some(first) = attr(0)
         {
-            self.0.push(Reference {
-                address: format!("{}.{}", root.as_str(), name.as_str()),
-                span: node.span().unwrap_or(0..0),
-            });
+            let address = if root.as_str() == "data" {
+                attr(1).map(|name| format!("data.{first}.{name}"))
+            } else {
+                Some(format!("{}.{first}", root.as_str()))
+            };
+            if let Some(address) = address {
+                self.0.push(Reference {
+                    address,
+                    span: node.span().unwrap_or(0..0),
+                });
+            }
         }
         visit_traversal(self, node);
     }
 }
 
-/// The resource references in the provider block whose header starts at `header`.
+/// The references in the provider block whose header starts at `header`.
 fn provider_references(text: &str, header: usize) -> Vec<Reference> {
     let Ok(body) = hcl_edit::parser::parse_body(text) else {
         return Vec::new();
     };
-    let block = body_blocks(&body)
+    let block = body
+        .blocks()
         .find(|b| b.ident.as_str() == "provider" && b.span().is_some_and(|s| s.contains(&header)));
     let mut references = References::default();
     if let Some(block) = block {
@@ -77,8 +89,57 @@ fn provider_references(text: &str, header: usize) -> Vec<Reference> {
     references.0
 }
 
-fn body_blocks(body: &Body) -> impl Iterator<Item = &hcl_edit::structure::Block> {
-    body.blocks()
+/// The references in the block `data "<kind>" "<name>"` of one file, and the span of its header.
+fn data_references(text: &str, kind: &str, name: &str) -> Option<Vec<Reference>> {
+    let body = hcl_edit::parser::parse_body(text).ok()?;
+    let block = body.blocks().find(|b| {
+        let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
+        b.ident.as_str() == "data" && labels == [kind, name]
+    })?;
+    let mut references = References::default();
+    references.visit_body(&block.body);
+    Some(references.0)
+}
+
+/// A reference's cluster: a cluster resource, or one that a data source of the same module
+/// directory reads (`data.aws_eks_cluster.x` with `name = aws_eks_cluster.x.name`), with the
+/// steps between.
+fn cluster_of<'p>(
+    reference: &str,
+    span: Span,
+    prefix: &str,
+    index: &TerraformIndex<'p>,
+    sources: &SourceMap,
+) -> Option<(&'p Placement, Vec<Via>)> {
+    if let Some(found) = index
+        .get(&format!("{prefix}{reference}"))
+        .filter(|p| p.kind == WorkloadKind::Kubernetes)
+    {
+        return Some((found, Vec::new()));
+    }
+    let mut parts = reference.strip_prefix("data.")?.splitn(2, '.');
+    let (kind, name) = (parts.next()?, parts.next()?);
+    let dir = |rel: &str| {
+        rel.rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned())
+    };
+    let here = dir(&sources.get(span.source).rel);
+    sources
+        .iter()
+        .filter(|(_, f)| f.rel.ends_with(".tf") && dir(&f.rel) == here)
+        .find_map(|(id, f)| {
+            let references = data_references(f.text(), kind, name)?;
+            references.iter().find_map(|r| {
+                let found = index
+                    .get(&format!("{prefix}{}", r.address))
+                    .filter(|p| p.kind == WorkloadKind::Kubernetes)?;
+                let step = Via {
+                    span: Span::new(id, r.span.clone()),
+                    note: format!("data source `{reference}` reads `{}`", r.address).into(),
+                };
+                Some((found, vec![step]))
+            })
+        })
 }
 
 /// Places the Terraform resources of the Kubernetes, Helm and kubectl providers on the cluster
@@ -117,40 +178,33 @@ pub fn place(placements: &mut [Box<Placement>], sources: &SourceMap) {
                 let file = sources.get(config.span.source);
                 provider_references(file.text(), config.span.start())
                     .into_iter()
-                    .map(|r| {
-                        (
-                            format!("{prefix}{}", r.address),
-                            Span::new(config.span.source, r.span),
-                        )
-                    })
+                    .map(|r| (r.address, Span::new(config.span.source, r.span)))
                     .collect()
             });
-            let Some((cluster, (address, span))) = references.iter().find_map(|(address, span)| {
-                let cluster = index.get(address)?;
-                (cluster.kind == WorkloadKind::Kubernetes).then_some((cluster, (address, *span)))
-            }) else {
+            let Some((cluster, address, span, steps)) =
+                references.iter().find_map(|(address, span)| {
+                    let (cluster, steps) = cluster_of(address, *span, prefix, &index, sources)?;
+                    Some((cluster, address, *span, steps))
+                })
+            else {
                 continue;
             };
             let hop = Via {
                 span,
-                note: format!(
-                    "provider `{}` connects to `{}`",
-                    p.provider.value,
-                    address
-                        .rsplit_once(':')
-                        .map_or(address.as_str(), |(_, a)| a)
-                )
-                .into(),
+                note: format!("provider `{}` connects to `{address}`", p.provider.value).into(),
             };
             let resource = Via {
                 span: cluster.name_span,
                 note: "the cluster's Terraform resource".into(),
             };
             let mut provider = Resolved::new(cluster.provider.value.clone(), p.name_span);
-            provider.via = vec![hop.clone(), resource.clone()];
+            let mut chain = vec![hop];
+            chain.extend(steps);
+            chain.push(resource);
+            provider.via = chain.clone();
             provider.via.extend(cluster.provider.via.iter().cloned());
             let region = cluster.region.clone().map(|r| {
-                let mut via = vec![hop.clone(), resource.clone()];
+                let mut via = chain.clone();
                 via.extend(r.via);
                 Resolved {
                     value: r.value,
