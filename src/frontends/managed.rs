@@ -5,7 +5,8 @@
 //! resource that uses it on that cluster, with the chain through the provider block.
 //!
 //! A data source of the same module directory that reads a cluster resource
-//! (`data "aws_eks_cluster" "x" { name = aws_eks_cluster.x.name }`) is followed one step. The
+//! (`data "aws_eks_cluster" "x" { name = aws_eks_cluster.x.name }`) and an output of a local
+//! module whose value refers to one (`module.cce.endpoint`) are followed one step. The
 //! provider and data blocks are read again from their files with `hcl-edit`, for their references
 //! only; the evaluator is not involved.
 
@@ -28,16 +29,7 @@ const PROVIDERS: [(&str, &str); 3] = [
 ];
 
 /// Root names of references that are not resources (data sources are followed on their own).
-const NOT_RESOURCES: [&str; 8] = [
-    "var",
-    "local",
-    "module",
-    "path",
-    "terraform",
-    "each",
-    "count",
-    "self",
-];
+const NOT_RESOURCES: [&str; 7] = ["var", "local", "path", "terraform", "each", "count", "self"];
 
 /// A reference `type.name` in a provider block, with its span.
 struct Reference {
@@ -58,8 +50,8 @@ impl Visit for References {
             && !NOT_RESOURCES.contains(&root.as_str())
             && let Some(first) = attr(0)
         {
-            let address = if root.as_str() == "data" {
-                attr(1).map(|name| format!("data.{first}.{name}"))
+            let address = if matches!(root.as_str(), "data" | "module") {
+                attr(1).map(|name| format!("{}.{first}.{name}", root.as_str()))
             } else {
                 Some(format!("{}.{first}", root.as_str()))
             };
@@ -101,6 +93,51 @@ fn data_references(text: &str, kind: &str, name: &str) -> Option<Vec<Reference>>
     Some(references.0)
 }
 
+/// The references in the value of `output "<name>"` of one file.
+fn output_references(text: &str, name: &str) -> Option<Vec<Reference>> {
+    let body = hcl_edit::parser::parse_body(text).ok()?;
+    let block = body.blocks().find(|b| {
+        let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
+        b.ident.as_str() == "output" && labels == [name]
+    })?;
+    let mut references = References::default();
+    references.visit_body(&block.body);
+    Some(references.0)
+}
+
+/// The local directory a `module "<name>"` block of one file calls, relative to the project root.
+fn module_dir(text: &str, dir: &str, name: &str) -> Option<String> {
+    let body = hcl_edit::parser::parse_body(text).ok()?;
+    let block = body.blocks().find(|b| {
+        let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
+        b.ident.as_str() == "module" && labels == [name]
+    })?;
+    let source = block.body.get_attribute("source")?;
+    let Expression::String(source) = &source.value else {
+        return None;
+    };
+    let source = source.as_str();
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        return None; // a registry or remote module: its code is not here
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in source.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn dir_of(rel: &str) -> String {
+    rel.rsplit_once('/')
+        .map_or(String::new(), |(d, _)| d.to_owned())
+}
+
 /// A reference's cluster: a cluster resource, or one that a data source of the same module
 /// directory reads (`data.aws_eks_cluster.x` with `name = aws_eks_cluster.x.name`), with the
 /// steps between.
@@ -117,29 +154,47 @@ fn cluster_of<'p>(
     {
         return Some((found, Vec::new()));
     }
-    let mut parts = reference.strip_prefix("data.")?.splitn(2, '.');
-    let (kind, name) = (parts.next()?, parts.next()?);
-    let dir = |rel: &str| {
-        rel.rsplit_once('/')
-            .map_or(String::new(), |(d, _)| d.to_owned())
+    let here = dir_of(&sources.get(span.source).rel);
+    let tf_files = |dir: &str| {
+        let dir = dir.to_owned();
+        sources
+            .iter()
+            .filter(move |(_, f)| f.rel.ends_with(".tf") && dir_of(&f.rel) == dir)
     };
-    let here = dir(&sources.get(span.source).rel);
-    sources
-        .iter()
-        .filter(|(_, f)| f.rel.ends_with(".tf") && dir(&f.rel) == here)
-        .find_map(|(id, f)| {
-            let references = data_references(f.text(), kind, name)?;
-            references.iter().find_map(|r| {
+    if let Some(output) = reference.strip_prefix("module.") {
+        // A local module's output: its value's references, inside the module's instance.
+        let (module, output) = output.split_once('.')?;
+        let called = tf_files(&here).find_map(|(_, f)| module_dir(f.text(), &here, module))?;
+        let inner = format!("{prefix}module.{module}.");
+        return tf_files(&called).find_map(|(id, f)| {
+            output_references(f.text(), output)?.iter().find_map(|r| {
                 let found = index
-                    .get(&format!("{prefix}{}", r.address))
+                    .get(&format!("{inner}{}", r.address))
                     .filter(|p| p.kind == WorkloadKind::Kubernetes)?;
                 let step = Via {
                     span: Span::new(id, r.span.clone()),
-                    note: format!("data source `{reference}` reads `{}`", r.address).into(),
+                    note: format!("output `{output}` of module `{module}` is `{}`", r.address)
+                        .into(),
                 };
                 Some((found, vec![step]))
             })
+        });
+    }
+    let mut parts = reference.strip_prefix("data.")?.splitn(2, '.');
+    let (kind, name) = (parts.next()?, parts.next()?);
+    tf_files(&here).find_map(|(id, f)| {
+        let references = data_references(f.text(), kind, name)?;
+        references.iter().find_map(|r| {
+            let found = index
+                .get(&format!("{prefix}{}", r.address))
+                .filter(|p| p.kind == WorkloadKind::Kubernetes)?;
+            let step = Via {
+                span: Span::new(id, r.span.clone()),
+                note: format!("data source `{reference}` reads `{}`", r.address).into(),
+            };
+            Some((found, vec![step]))
         })
+    })
 }
 
 /// Places the Terraform resources of the Kubernetes, Helm and kubectl providers on the cluster
