@@ -96,3 +96,62 @@ impl Rule for RegionConstraintConflict {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::{LintOptions, lint};
+
+    /// YL206 findings of a run over part of the `k8s-storage` fixture (its cluster: TKE in
+    /// `ap-guangzhou`), as (file, line, message).
+    fn conflicts(path: &str) -> Vec<(String, usize, String)> {
+        let options = LintOptions {
+            paths: vec![Path::new("fixtures/k8s-storage").join(path)],
+            as_of: "2026-11-23".parse().ok(),
+            ..LintOptions::default()
+        };
+        let run = lint(&options, Path::new(env!("CARGO_MANIFEST_DIR"))).expect("runs");
+        run.findings
+            .iter()
+            .filter(|f| f.rule.code == "YL206")
+            .map(|f| {
+                let file = run.sources.get(f.primary.span.source);
+                let line = file.position(f.primary.span.start()).line;
+                (file.rel.to_string(), line, f.message.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_zone_of_another_region_is_flagged_at_the_zone() {
+        assert_eq!(
+            conflicts("zones/api.yaml"),
+            [(
+                "zones/api.yaml".to_owned(),
+                14,
+                "`Deployment/payments/api` requires zone `ap-hongkong-2` of region `ap-hongkong`, \
+                 which is outside mainland China, but its cluster runs in `ap-guangzhou`"
+                    .to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn storage_zones_and_volumes_count_and_zones_of_the_region_pass() {
+        let found = conflicts("zones/storage.yaml");
+        let at: Vec<(usize, &str)> = found
+            .iter()
+            .map(|(_, line, message)| (*line, message.split(' ').next().unwrap_or_default()))
+            .collect();
+        // The class in Hong Kong at its `diskZone`, the StatefulSet at its claim template's class;
+        // `cbs-gz`'s two Guangzhou zones pass.
+        assert_eq!(
+            at,
+            [
+                (10, "`StorageClass/cbs-hk`"),
+                (40, "`StatefulSet/payments/ledger-db`")
+            ]
+        );
+    }
+}

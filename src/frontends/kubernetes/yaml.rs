@@ -502,6 +502,10 @@ pub(super) fn is_tolerated(message: &str, at: Option<&str>) -> bool {
 /// Files needing more rewrites than this are left as they are.
 const MAX_INDENTATION_FIXES: usize = 256;
 
+/// Each rewrite reads the file again: all the rereading of one file stays under this many bytes,
+/// so a large file full of refused brackets costs a bounded time (and keeps its YL901).
+const MAX_REREAD_BYTES: usize = 64 << 20;
+
 /// The text as saphyr accepts it where go-yaml (what kubectl reads YAML with) and libyaml accept
 /// what saphyr refuses, and the parser's character positions of the spaces inserted; `None` when
 /// nothing needed it. Two cases, both met in real manifests:
@@ -518,7 +522,8 @@ const MAX_INDENTATION_FIXES: usize = 256;
 pub(super) fn kubectl_indentation(text: &str) -> Option<(String, Vec<usize>)> {
     let mut input = text.to_owned();
     let mut shifts = Vec::new();
-    'retry: for _ in 0..MAX_INDENTATION_FIXES {
+    let passes = (MAX_REREAD_BYTES / text.len().max(1)).clamp(1, MAX_INDENTATION_FIXES);
+    'retry: for _ in 0..passes {
         let mut parser = Parser::new_from_str(&input);
         while let Some(next) = parser.next_event() {
             let Err(error) = next else { continue };
