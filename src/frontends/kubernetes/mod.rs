@@ -13,12 +13,17 @@
 //!   objects and YAML that is not a Kubernetes object (no `apiVersion` and `kind`: CI workflows,
 //!   compose files, Helm values) are skipped without a word;
 //! - regions and zones from the topology labels (`topology.kubernetes.io/region` and `/zone`,
-//!   the legacy `failure-domain.beta.kubernetes.io/*`, and the zone keys of the Alibaba Cloud and
-//!   Tencent Cloud disk CSI drivers) wherever a constraint is *required*: a pod's `nodeSelector`
-//!   and `requiredDuringSchedulingIgnoredDuringExecution` node affinity (operator `In`), a claim's
-//!   `selector`, a volume's own labels and `nodeAffinity`, a storage class's `allowedTopologies`
-//!   and its `regionId`/`zoneId`/`zone`/`zones`/`diskZone`/`diskZones` parameters. Preferred
-//!   affinity and spread constraints narrow nothing and are ignored;
+//!   the legacy `failure-domain.beta.kubernetes.io/*`, and the CSI drivers' zone keys) wherever a
+//!   constraint is *required*: a pod's `nodeSelector` and
+//!   `requiredDuringSchedulingIgnoredDuringExecution` node affinity (operator `In`), a claim's
+//!   `selector`, a volume's own labels and `nodeAffinity`, a storage class's `allowedTopologies`;
+//!   and from storage parameters and volume attributes (`regionId`, `zoneId`, `diskZone`…) and
+//!   object-storage endpoints. Keys, parameters, drivers and endpoints are the data of
+//!   `storage.toml` ([`STORAGE`]). Preferred affinity and spread constraints narrow nothing and are
+//!   ignored;
+//! - what storage an object uses or is: a class's `provisioner`, a volume's CSI or FlexVolume
+//!   `driver`, a claim's `storageClassName` and `volumeName`, a pod template's claims and a
+//!   StatefulSet's `volumeClaimTemplates` classes (followed across files in `clusters.rs`);
 //! - the data class from the label or annotation `yunlint.dev/data-class` or `data-class`, on the
 //!   object or on its pod template.
 //!
@@ -27,6 +32,9 @@
 //! `Parser::load` recurses once per level and overflows the stack on `- - - …` a hundred thousand
 //! deep) and while aliases expand to fewer than [`MAX_ALIAS_NODES`] nodes (a "billion laughs"
 //! file expands exponentially).
+//!
+//! Layout: `yaml` (the guarded loader, spans, typed access), `objects` (kinds, names, data class),
+//! `scheduling` (node selectors and affinities), `storage` (classes, volumes, claims, endpoints).
 
 mod objects;
 mod scheduling;
@@ -71,8 +79,7 @@ pub struct Manifest {
     pub volume_name: Option<Resolved<String>>,
     /// Regions read from storage endpoints (an OSS bucket's `url`), with the endpoint's provider.
     pub endpoints: Vec<EndpointRegion>,
-    /// The claims a pod template mounts: `volumes[].persistentVolumeClaim.claimName`, and for a
-    /// StatefulSet each `volumeClaimTemplates` entry (its `storageClassName`, in [`Self::claim_templates`]).
+    /// The claims a pod template mounts: `volumes[].persistentVolumeClaim.claimName`.
     pub claims: Vec<Resolved<String>>,
     /// A StatefulSet's `volumeClaimTemplates[].spec.storageClassName`: the classes its pods'
     /// volumes are created from.
