@@ -366,6 +366,17 @@ mod tests {
     }
 
     #[test]
+    fn an_azure_class_names_its_location() {
+        let t = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: managed}\n\
+                 provisioner: disk.csi.azure.com\nparameters: {skuName: Premium_LRS, location: chinaeast2}\n";
+        let m = &parse_text(t).manifests[0];
+        assert_eq!(
+            m.regions.iter().map(|r| text_at(t, r)).collect::<Vec<_>>(),
+            ["chinaeast2"]
+        );
+    }
+
+    #[test]
     fn endpoints_give_their_region() {
         let table = &*STORAGE;
         let region = |url: &str| table.endpoint(url).map(|(e, r)| (e.provider.as_str(), r));
