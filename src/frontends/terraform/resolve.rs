@@ -895,9 +895,13 @@ fn parent_region<'e>(
     r: &'e ResourceDecl,
     spec: Option<&ProviderSpec>,
 ) -> Option<(&'e Expr, String)> {
-    let attr = RESOURCES.resources.get(&r.rtype)?.region_from.as_ref()?;
     let region_attr = spec?.resource_region.first()?;
-    let expr = r.attrs.get(attr)?;
+    let expr = RESOURCES
+        .resources
+        .get(&r.rtype)?
+        .region_from
+        .iter()
+        .find_map(|attr| r.attrs.get(attr))?;
     let text = expr.text().trim();
     let (reference, _) = text.rsplit_once('.')?;
     let (rtype, rest) = reference.split_once('.')?;
@@ -1008,15 +1012,33 @@ fn resolution(
         Err(reason) => Err(Unresolved {
             reason,
             span: resource_span,
-            help: Some(match spec.and_then(|s| s.resource_region.first()) {
-                Some(attr) => format!(
-                    "set `region` in the `{ptype}` provider block (or `{attr}` on the resource) from values in the repository"
-                ),
-                None => format!(
-                    "set `region` in the `{ptype}` provider block from values in the repository"
-                ),
-            }),
+            help: Some(help_for_region(ptype, spec)),
         }),
+    }
+}
+
+/// What to set so that a resource of `ptype` has a region: the provider block's region argument
+/// and the resource's own, as the table names them (azurerm has only `location` on resources).
+fn help_for_region(ptype: &str, spec: Option<&ProviderSpec>) -> String {
+    // A provider the table does not know is assumed to take `region` in its block.
+    let block = match spec {
+        Some(s) => s.provider_region.first().map(String::as_str),
+        None => Some("region"),
+    };
+    let own = spec.and_then(|s| s.resource_region.first());
+    match (block, own) {
+        (Some(block), Some(own)) => format!(
+            "set `{block}` in the `{ptype}` provider block (or `{own}` on the resource) from values in the repository"
+        ),
+        (Some(block), None) => {
+            format!("set `{block}` in the `{ptype}` provider block from values in the repository")
+        }
+        (None, Some(own)) => format!(
+            "set `{own}` on the resource from values in the repository (the `{ptype}` provider block has no region)"
+        ),
+        (None, None) => {
+            format!("give the `{ptype}` resource a place from values in the repository")
+        }
     }
 }
 

@@ -60,7 +60,8 @@ pub struct ResourceSpec {
     pub region_attrs: Vec<String>,
     /// An attribute naming the parent resource whose region this one has (followed through a
     /// reference to it).
-    pub region_from: Option<String>,
+    #[serde(default)]
+    pub region_from: Vec<String>,
     /// Attributes holding another resource's id whose zone gives this one's (followed through a
     /// reference to it).
     #[serde(default)]
