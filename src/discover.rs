@@ -25,6 +25,8 @@ pub enum FileFormat {
     Yaml,
     /// `.terraform/modules/modules.json`: where `terraform init` put a root's remote modules
     TerraformModules,
+    /// `terragrunt.hcl`: a Terragrunt unit, or a configuration units include
+    Terragrunt,
 }
 
 /// The format of a file, from its name.
@@ -32,6 +34,8 @@ pub fn classify(path: &Path) -> Option<FileFormat> {
     let name = path.file_name()?.to_str()?;
     if name.ends_with(".deploy.toml") {
         Some(FileFormat::Descriptor)
+    } else if name == "terragrunt.hcl" {
+        Some(FileFormat::Terragrunt)
     } else if name.ends_with(".tf") {
         Some(FileFormat::Terraform)
     } else if name.ends_with(".tfvars") {

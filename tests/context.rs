@@ -28,13 +28,21 @@ fn run(cwd: &Path, paths: &[PathBuf]) -> LintRun {
 /// A finding as a user sees it: code, file and position, message, subject.
 type Seen = (String, String, usize, usize, String, Option<String>);
 
+/// `keep` sees the files of a finding's labels, and the directory of the Terraform root or
+/// Terragrunt unit of its placement.
 fn seen(run: &LintRun, keep: impl Fn(&[&Path]) -> bool) -> BTreeSet<Seen> {
     run.findings
         .iter()
         .filter(|f| {
+            let root_dir = f
+                .subject
+                .as_ref()
+                .and_then(|s| s.address.split_once(':'))
+                .map(|(dir, _)| run.context.root.join(dir));
             let files: Vec<&Path> = std::iter::once(&f.primary)
                 .chain(&f.secondary)
                 .map(|l| &*run.sources.get(l.span.source).path)
+                .chain(root_dir.as_deref())
                 .collect();
             keep(&files)
         })
@@ -70,7 +78,7 @@ fn every_path(root: &Path) -> Vec<PathBuf> {
             if path.is_dir() {
                 stack.push(path.clone());
                 out.push(path.strip_prefix(root).unwrap().to_path_buf());
-            } else if yunlint::discover::classify(&path).is_some() {
+            } else if yunlint::discover::classify(&path).is_some() || name.ends_with(".hcl") {
                 out.push(path.strip_prefix(root).unwrap().to_path_buf());
             }
         }
@@ -125,6 +133,11 @@ fn every_file_and_directory_of_the_example_bank_gives_the_full_runs_findings_for
 #[test]
 fn every_file_and_directory_of_the_terraform_scenarios_gives_the_full_runs_findings_for_it() {
     assert_restriction_of_full_run("terraform-paths", &["11-cli-vars"]);
+}
+
+#[test]
+fn every_file_and_directory_of_the_terragrunt_repository_gives_the_full_runs_findings_for_it() {
+    assert_restriction_of_full_run("terragrunt-live", &[]);
 }
 
 #[test]

@@ -159,14 +159,19 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         .map(|r| r.file.display.to_string())
         .collect();
     // The files reported on: those of the named paths (the rest of the root is context).
-    let files = parsed
+    let mut files = parsed
         .iter()
         .filter(|r| !matches!(r.parsed, Parsed::Skipped))
         .filter(|r| context.is_whole_root() || context.covers(&r.file.path))
         .count();
 
     // resolve
-    let resolved = resolve(parsed, options, &config, known_providers, &mut sources);
+    let resolved = resolve(parsed, options, &config, cwd, known_providers, &mut sources);
+    files += resolved
+        .also_read
+        .iter()
+        .filter(|p| context.is_whole_root() || context.covers(p))
+        .count();
 
     // check
     let mut findings = rules::check(&resolved.placements, &config.policy, &selection);
@@ -195,10 +200,18 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     );
     // Reported: what a full run finds in the named paths, or through them.
     let covered = |span: &Span| context.covers(&sources.get(span.source).path);
+    // A Terraform root or Terragrunt unit is where its placements are deployed: naming its
+    // directory names them (`envs/prod:module.x.alicloud_db_instance.ledger`).
+    let root_covered = |address: &str| {
+        address
+            .split_once(':')
+            .is_some_and(|(dir, _)| context.covers(&context.root.join(dir)))
+    };
     let reported = |f: &Finding| {
         context.is_whole_root()
             || covered(&f.primary.span)
             || f.secondary.iter().any(|l| covered(&l.span))
+            || f.subject.as_ref().is_some_and(|s| root_covered(&s.address))
     };
     let outcome = suppress::apply(
         findings,
@@ -216,8 +229,10 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     let (mut placements, mut unverifiable) = (resolved.placements, resolved.unverifiable);
     if !context.is_whole_root() {
         findings.retain(reported);
-        placements.retain(|p| placement_spans(p).any(|s| covered(&s)));
-        unverifiable.retain(|u| covered(&u.unresolved.span) || covered(&u.declared));
+        placements.retain(|p| placement_spans(p).any(|s| covered(&s)) || root_covered(&p.address));
+        unverifiable.retain(|u| {
+            covered(&u.unresolved.span) || covered(&u.declared) || root_covered(&u.address)
+        });
     }
 
     Ok(LintRun {
@@ -335,6 +350,8 @@ struct Resolved {
     /// Every `yunlint: allow` comment, and a finding for each that cannot be read.
     suppressions: Vec<Suppression>,
     invalid_suppressions: Vec<Finding>,
+    /// Files the walk did not find but the resolve step read (Terragrunt's `region.hcl`).
+    also_read: Vec<PathBuf>,
 }
 
 /// Adds every parsed file to the source map, then runs the passes that need several files:
@@ -343,6 +360,7 @@ fn resolve(
     parsed: Vec<read::ReadFile>,
     options: &LintOptions,
     config: &Config,
+    cwd: &Path,
     known_providers: BTreeSet<String>,
     sources: &mut SourceMap,
 ) -> Resolved {
@@ -357,6 +375,7 @@ fn resolve(
     let mut manifest_files =
         Vec::with_capacity(count(|r| matches!(r.parsed, Parsed::Kubernetes(_))));
     let mut downloaded = Vec::new();
+    let mut terragrunt_files = Vec::new();
     let mut suppressions = Vec::new();
     let mut invalid_suppressions = Vec::new();
     for read in parsed {
@@ -383,10 +402,14 @@ fn resolve(
             Parsed::Terraform(tf) if is_var_file => var_files.push(tf),
             Parsed::Terraform(tf) => tf_files.push(tf),
             Parsed::TerraformModules(manifest) => downloaded.push(manifest),
+            Parsed::Terragrunt(tg) => terragrunt_files.push(tg),
             Parsed::Crashed | Parsed::Skipped => {}
         }
     }
-    if !tf_files.is_empty() {
+    let (units, also_read) = terragrunt_units(&terragrunt_files, &config.root, cwd, sources);
+    output.issues.extend(units.issues);
+    output.unverifiable.extend(units.unverifiable);
+    if !tf_files.is_empty() || !units.units.is_empty() {
         let vars = command_line_vars(&options.vars, sources);
         let rel_paths = tf_files
             .iter()
@@ -400,6 +423,7 @@ fn resolve(
             project_root: config.root.clone(),
             known_providers,
             downloaded,
+            units: &units.units,
         }));
     }
     // The declarations are the largest structure of a run: gone before the next pass.
@@ -416,7 +440,42 @@ fn resolve(
         unverifiable: output.unverifiable,
         suppressions,
         invalid_suppressions,
+        also_read,
     }
+}
+
+/// The Terragrunt units; files they include or read that the walk did not (`root.hcl`,
+/// `region.hcl`) are read here, from inside the project root only.
+fn terragrunt_units(
+    files: &[terraform::terragrunt::TgFile],
+    root: &Path,
+    cwd: &Path,
+    sources: &mut SourceMap,
+) -> (terraform::terragrunt::Units, Vec<PathBuf>) {
+    if files.is_empty() {
+        return (terraform::terragrunt::Units::default(), Vec::new());
+    }
+    let mut issues = Vec::new();
+    let mut read = Vec::new();
+    let mut load = |path: &Path| {
+        if !path.starts_with(root) || !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return None;
+        }
+        let text = std::fs::read_to_string(path).ok()?;
+        read.push(path.to_path_buf());
+        let id = sources.add(SourceFile::from_disk(
+            relative_display(path, cwd),
+            relative_display(path, root),
+            path.to_path_buf(),
+            text,
+        ));
+        terraform::terragrunt::parse(sources.get(id), id)
+            .map_err(|issue| issues.push(issue))
+            .ok()
+    };
+    let mut units = terraform::terragrunt::units(files, root, &mut load);
+    units.issues.extend(issues);
+    (units, read)
 }
 
 /// `--var` values as one synthetic source, so that a chain can point at them.

@@ -13,6 +13,7 @@ mod module;
 mod native;
 mod resolve;
 pub mod table;
+pub mod terragrunt;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -160,6 +161,8 @@ pub struct Inputs<'a> {
     pub known_providers: BTreeSet<String>,
     /// `modules.json` of roots that were `terraform init`-ed.
     pub downloaded: Vec<ModulesManifest>,
+    /// Terragrunt units: roots of the modules they name.
+    pub units: &'a [terragrunt::Unit],
 }
 
 fn file_name(file: &TfFile) -> String {
@@ -181,6 +184,25 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             TfKind::Vars => vars_by_dir.entry(dir).or_default().push(f),
         }
     }
+    // A unit's module, with the Terraform its `generate` blocks write, is a root of its own.
+    let unit_sources = terragrunt::sources(inputs.units);
+    let mut unit_defs = Vec::new();
+    for unit in inputs.units {
+        match by_dir.get(&unit.source_dir) {
+            Some(files) => {
+                let mut files = files.clone();
+                files.extend(unit.generated.iter());
+                unit_defs.push((unit, ModuleDef::read(unit.source_dir.clone(), &files)));
+            }
+            None => issues.push(
+                ParseIssue::new(
+                    unit.source_span,
+                    "the unit's terraform source holds no .tf file that is linted",
+                )
+                .with_help("check the path; a module outside the linted tree or excluded from it cannot be inspected"),
+            ),
+        }
+    }
     let modules: BTreeMap<PathBuf, ModuleDef<'_>> = by_dir
         .into_iter()
         .map(|(dir, files)| (dir.clone(), ModuleDef::read(dir, &files)))
@@ -196,7 +218,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             .map(|m| (m.root, m.dirs))
             .collect(),
     };
-    let root_values = |root: &PathBuf| -> Vec<RootValue> {
+    let root_values = |root: &Path| -> Vec<RootValue> {
         // Terraform's precedence, lowest first: terraform.tfvars, terraform.tfvars.json,
         // *.auto.tfvars and *.auto.tfvars.json in lexical order, then --var-file and --var in the
         // order given.
@@ -232,11 +254,27 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         values
     };
     // Roots are independent: run in parallel, merged in their (sorted) order.
-    let runs: Vec<RootOutput> = resolver
+    let mut runs: Vec<RootOutput> = resolver
         .roots()
+        .into_iter()
+        .filter(|root| !unit_sources.contains(root))
+        .collect::<Vec<_>>()
         .par_iter()
         .map(|root| resolver.run_root(root, root_values(root)))
         .collect();
+    // Terragrunt passes `inputs` as `TF_VAR_` variables: below every tfvars file and flag.
+    runs.extend(unit_defs.iter().map(|(unit, def)| {
+        let mut values: Vec<RootValue> = unit
+            .inputs
+            .iter()
+            .map(|v| RootValue {
+                name: v.name.clone(),
+                value: v.value.clone(),
+            })
+            .collect();
+        values.extend(root_values(&unit.dir));
+        resolver.run_unit(&unit.dir, def, values)
+    }));
     let mut out = FileOutput {
         issues,
         ..FileOutput::default()

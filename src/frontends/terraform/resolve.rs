@@ -142,12 +142,32 @@ impl<'a> Resolver<'a> {
     /// Instantiates one root module and every module it calls: what they yield, and the module
     /// directories visited. Roots are independent, so they run in parallel.
     pub fn run_root(&self, dir: &Path, values: Vec<RootValue>) -> RootOutput {
+        let Some(module) = self.modules.get(dir) else {
+            return RootOutput::default();
+        };
+        self.run_module(dir, module, values)
+    }
+
+    /// A Terragrunt unit: its module (with what its `generate` blocks write) instantiated as a
+    /// root, its addresses prefixed with the unit's directory.
+    pub fn run_unit<'r>(
+        &'r self,
+        unit_dir: &Path,
+        module: &'r ModuleDef<'a>,
+        values: Vec<RootValue>,
+    ) -> RootOutput {
+        self.run_module(unit_dir, module, values)
+    }
+
+    fn run_module<'r>(
+        &'r self,
+        dir: &Path,
+        module: &'r ModuleDef<'a>,
+        values: Vec<RootValue>,
+    ) -> RootOutput {
         let mut run = RootRun {
             resolver: self,
             out: RootOutput::default(),
-        };
-        let Some(module) = self.modules.get(dir) else {
-            return run.out;
         };
         let mut given: BTreeMap<String, Result<Val, Reason>> = BTreeMap::new();
         for v in values {
@@ -158,7 +178,7 @@ impl<'a> Resolver<'a> {
             given,
             "set it in terraform.tfvars, a *.auto.tfvars file, --var-file or --var",
         );
-        let mut stack = vec![dir.to_path_buf()];
+        let mut stack = vec![module.dir.clone()];
         // Addresses are unique across root modules: `envs/prod:module.db.alicloud_db_instance.main`.
         let root = crate::source::relative_display(dir, &self.project_root);
         let prefix = if root == "." {
