@@ -141,6 +141,11 @@ fn every_file_and_directory_of_the_terragrunt_repository_gives_the_full_runs_fin
 }
 
 #[test]
+fn every_file_and_directory_of_the_roots_configuration_gives_the_full_runs_findings_for_it() {
+    assert_restriction_of_full_run("terraform-roots", &[]);
+}
+
+#[test]
 fn every_spelling_of_the_root_gives_the_full_run() {
     let root = fixture("context-bank");
     let full = run(&root, &[]);

@@ -159,16 +159,16 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         .map(|r| r.file.display.to_string())
         .collect();
     // The files reported on: those of the named paths (the rest of the root is context).
-    let mut files = parsed
+    let mut read_paths: BTreeSet<PathBuf> = parsed
         .iter()
         .filter(|r| !matches!(r.parsed, Parsed::Skipped))
-        .filter(|r| context.is_whole_root() || context.covers(&r.file.path))
-        .count();
+        .map(|r| r.file.path.to_path_buf())
+        .collect();
 
     // resolve
     let resolved = resolve(parsed, options, &config, cwd, known_providers, &mut sources);
-    files += resolved
-        .also_read
+    read_paths.extend(resolved.also_read.iter().cloned());
+    let files = read_paths
         .iter()
         .filter(|p| context.is_whole_root() || context.covers(p))
         .count();
@@ -406,7 +406,8 @@ fn resolve(
             Parsed::Crashed | Parsed::Skipped => {}
         }
     }
-    let (units, also_read) = terragrunt_units(&terragrunt_files, &config.root, cwd, sources);
+    let (units, mut also_read) = terragrunt_units(&terragrunt_files, &config.root, cwd, sources);
+    let root_configs = root_configs(config, cwd, sources, &mut output, &mut also_read);
     output.issues.extend(units.issues);
     output.unverifiable.extend(units.unverifiable);
     if !tf_files.is_empty() || !units.units.is_empty() {
@@ -424,6 +425,7 @@ fn resolve(
             known_providers,
             downloaded,
             units: &units.units,
+            root_configs: &root_configs,
         }));
     }
     // The declarations are the largest structure of a run: gone before the next pass.
@@ -442,6 +444,55 @@ fn resolve(
         invalid_suppressions,
         also_read,
     }
+}
+
+/// `[[terraform.roots]]` with their var files read (YL901 for one that does not parse).
+fn root_configs(
+    config: &Config,
+    cwd: &Path,
+    sources: &mut SourceMap,
+    output: &mut FileOutput,
+    also_read: &mut Vec<PathBuf>,
+) -> Vec<terraform::RootConfig> {
+    let mut out = Vec::new();
+    for entry in &config.terraform_roots {
+        let mut var_files = Vec::new();
+        for (path, span) in &entry.var_files {
+            let text = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(e) => {
+                    output
+                        .issues
+                        .push(ParseIssue::new(*span, format!("cannot read var file: {e}")));
+                    continue;
+                }
+            };
+            if !also_read.contains(path) {
+                also_read.push(path.clone());
+            }
+            let id = sources.add(SourceFile::from_disk(
+                relative_display(path, cwd),
+                relative_display(path, &config.root),
+                path.clone(),
+                text,
+            ));
+            let syntax = if path.to_string_lossy().ends_with(".json") {
+                terraform::Syntax::Json
+            } else {
+                terraform::Syntax::Native
+            };
+            match terraform::parse(sources.get(id), id, terraform::TfKind::Vars, syntax) {
+                Ok(file) => var_files.push(file),
+                Err(issue) => output.issues.push(issue),
+            }
+        }
+        out.push(terraform::RootConfig {
+            paths: entry.paths.clone(),
+            var_files,
+            vars: entry.vars.clone(),
+        });
+    }
+    out
 }
 
 /// The Terragrunt units; files they include or read that the walk did not (`root.hcl`,

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use self::decl::Decls;
 use self::module::ModuleDef;
 pub use self::resolve::RootValue;
-use self::resolve::{Resolver, RootOutput, cli_value, tfvars_values};
+use self::resolve::{Resolver, RootOutput, cli_value, config_value, tfvars_values};
 use super::{FileOutput, ParseIssue};
 use crate::source::{SourceFile, SourceId, Span};
 
@@ -163,6 +163,16 @@ pub struct Inputs<'a> {
     pub downloaded: Vec<ModulesManifest>,
     /// Terragrunt units: roots of the modules they name.
     pub units: &'a [terragrunt::Unit],
+    /// `[[terraform.roots]]`: values for the roots they match.
+    pub root_configs: &'a [RootConfig],
+}
+
+/// One `[[terraform.roots]]` entry, its var files read.
+pub struct RootConfig {
+    pub paths: globset::GlobSet,
+    pub var_files: Vec<TfFile>,
+    /// `name`, value, span of the value in yunlint.toml.
+    pub vars: Vec<(String, String, Span)>,
 }
 
 fn file_name(file: &TfFile) -> String {
@@ -211,7 +221,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         modules,
         known_providers: inputs.known_providers,
         rel_paths: inputs.rel_paths,
-        project_root: inputs.project_root,
+        project_root: inputs.project_root.clone(),
         downloaded: inputs
             .downloaded
             .into_iter()
@@ -239,6 +249,27 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             .chain(auto)
             .flat_map(|f| tfvars_values(&f.decls.values, &file_name(f)))
             .collect();
+        // `[[terraform.roots]]` entries matching the root, as if their var files and vars came
+        // first on the command line
+        let rel = crate::source::relative_display(root, &inputs.project_root);
+        for config in inputs
+            .root_configs
+            .iter()
+            .filter(|c| c.paths.is_match(&rel))
+        {
+            values.extend(
+                config
+                    .var_files
+                    .iter()
+                    .flat_map(|f| tfvars_values(&f.decls.values, &file_name(f))),
+            );
+            values.extend(
+                config
+                    .vars
+                    .iter()
+                    .map(|(name, value, span)| config_value(name, value, *span)),
+            );
+        }
         values.extend(
             inputs
                 .var_files

@@ -681,6 +681,20 @@ pub fn tfvars_values(values: &[(String, Expr)], file_name: &str) -> Vec<RootValu
         .collect()
 }
 
+/// A `vars` entry of `[[terraform.roots]]` in yunlint.toml: a string, like `--var`.
+pub fn config_value(name: &str, value: &str, span: Span) -> RootValue {
+    RootValue {
+        name: name.to_owned(),
+        value: Ok(Val {
+            value: Value::String(value.to_owned()),
+            chain: vec![Via {
+                span,
+                note: format!("`{name}` set for this root in yunlint.toml").into(),
+            }],
+        }),
+    }
+}
+
 /// `--var NAME=VALUE`: a string, as Terraform reads it.
 pub fn cli_value(name: &str, value: &str, span: Span) -> RootValue {
     RootValue {
