@@ -268,6 +268,13 @@ impl<'r, 'a> RootRun<'r, 'a> {
             return;
         }
         let dir = downloaded.unwrap_or_else(|| lexical_join(&parent.module.dir, source));
+        if !dir.starts_with(&self.resolver.project_root) {
+            self.out.output.issues.push(
+                ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which leaves the project root", call.name))
+                    .with_help("nothing outside the project root (the directory of yunlint.toml, else the Git work tree) is read: lint from a directory that holds the module too"),
+            );
+            return;
+        }
         let Some(child) = self.resolver.modules.get(&dir) else {
             self.out.output.issues.push(
                 ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which holds no .tf file that is linted", call.name))
