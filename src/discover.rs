@@ -121,6 +121,7 @@ impl Walk<'_> {
             }
         }
         self.add_downloaded_modules(&mut out);
+        add_terragrunt_caches(&mut out);
         let limit = self.max_file_size;
         let (kept, too_big): (Vec<_>, Vec<_>) = std::mem::take(&mut out.files)
             .into_par_iter()
@@ -235,6 +236,37 @@ impl Walk<'_> {
         out.files.extend(found.files);
         out.skipped.extend(found.skipped);
         out.followed_links |= found.followed_links;
+    }
+}
+
+/// After `terragrunt init`, a unit's remote source is in its `.terragrunt-cache` (usually
+/// git-ignored): the `.tf` files there are read too, and the unit finds its module among them.
+fn add_terragrunt_caches(out: &mut Discovered) {
+    let caches: std::collections::BTreeSet<PathBuf> = out
+        .files
+        .iter()
+        .filter(|f| f.format == FileFormat::Terragrunt)
+        .filter_map(|f| f.path.parent().map(|d| d.join(".terragrunt-cache")))
+        .filter(|c| std::fs::symlink_metadata(c).is_ok_and(|m| m.is_dir()))
+        .collect();
+    for cache in caches {
+        let walker = WalkBuilder::new(&cache)
+            .standard_filters(false)
+            .follow_links(false)
+            .build();
+        for entry in walker.flatten() {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            if let Some(format @ (FileFormat::Terraform | FileFormat::TerraformJson)) =
+                classify(entry.path())
+            {
+                out.files.push(DiscoveredFile {
+                    path: entry.path().to_path_buf(),
+                    format,
+                });
+            }
+        }
     }
 }
 

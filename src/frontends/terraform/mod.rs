@@ -199,8 +199,16 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
     let mut unit_defs = Vec::new();
     for unit in inputs.units {
         match by_dir.get(&unit.source_dir) {
-            Some(files) => {
-                let mut files = files.clone();
+            Some(_) => {
+                // the module's files, but not a copy of what the unit's `generate` blocks write
+                let mut files: Vec<&Decls> = inputs
+                    .files
+                    .iter()
+                    .filter(|f| f.kind == TfKind::Config)
+                    .filter(|f| f.path.parent() == Some(unit.source_dir.as_path()))
+                    .filter(|f| !unit.generated_names.contains(&file_name(f)))
+                    .map(|f| &f.decls)
+                    .collect();
                 files.extend(unit.generated.iter());
                 unit_defs.push((unit, ModuleDef::read(unit.source_dir.clone(), &files)));
             }

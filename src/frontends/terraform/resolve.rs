@@ -67,9 +67,11 @@ fn module_key(address: &str) -> String {
         .join(".")
 }
 
-/// Whether a directory is inside `.terraform` (downloaded modules are never roots).
+/// Whether a directory is inside `.terraform` or `.terragrunt-cache` (downloaded modules are
+/// never roots).
 fn is_downloaded(dir: &Path) -> bool {
-    dir.components().any(|c| c.as_os_str() == ".terraform")
+    dir.components()
+        .any(|c| c.as_os_str() == ".terraform" || c.as_os_str() == ".terragrunt-cache")
 }
 
 struct Instance<'m, 'a> {

@@ -63,6 +63,8 @@ pub struct Unit {
     pub source_span: Span,
     /// The Terraform its `generate` blocks write.
     pub generated: Vec<Decls>,
+    /// The files those blocks write (`provider.tf`): a copy in `.terragrunt-cache` is not read.
+    pub generated_names: Vec<String>,
     /// `inputs`, lowest precedence first.
     pub inputs: Vec<RootValue>,
 }
@@ -360,7 +362,10 @@ impl Reader<'_, '_> {
         };
         let local =
             source.starts_with("./") || source.starts_with("../") || source.starts_with('/');
-        if !local {
+        let cached = (!local)
+            .then(|| cached_source(&unit_dir, &source))
+            .flatten();
+        if !local && cached.is_none() {
             return Some(Err(Unverifiable {
                 address,
                 kind: None,
@@ -371,7 +376,7 @@ impl Reader<'_, '_> {
                     ),
                     span: source_span,
                     help: Some(
-                        "run `terragrunt init` in the unit, vendor the module, or lint the output of `terragrunt show -json` for a plan"
+                        "run `terragrunt init` in the unit (yunlint then reads .terragrunt-cache), vendor the module, or lint the output of `terragrunt show -json` for a plan"
                             .into(),
                     ),
                 },
@@ -383,7 +388,8 @@ impl Reader<'_, '_> {
             .next()
             .unwrap_or(&source)
             .replace("//", "/");
-        let source_dir = lexical_normalize(&source_base.join(module_path));
+        let source_dir =
+            cached.unwrap_or_else(|| lexical_normalize(&source_base.join(module_path)));
         if !source_dir.starts_with(self.root) {
             self.issues.push(
                 ParseIssue::new(
@@ -398,6 +404,7 @@ impl Reader<'_, '_> {
         // generate blocks whose contents is Terraform: the unit's override an included file's of
         // the same name
         let mut generates: BTreeMap<String, (Decls, Vec<(String, Expr)>)> = BTreeMap::new();
+        let mut generated_names = Vec::new();
         for (layer, _) in &layers {
             for block in layer
                 .body
@@ -408,6 +415,11 @@ impl Reader<'_, '_> {
                     .labels
                     .first()
                     .map_or_else(String::new, |l| l.as_str().to_owned());
+                if let Some(path) = block.body.get_attribute("path")
+                    && let Expression::String(path) = &path.value
+                {
+                    generated_names.push(path.as_str().to_owned());
+                }
                 if let Some(decls) = self.generated(layer, block) {
                     generates.insert(name, decls);
                 }
@@ -441,6 +453,7 @@ impl Reader<'_, '_> {
             source_dir,
             source_span,
             generated,
+            generated_names,
             inputs: inputs.into_values().collect(),
         }))
     }
@@ -866,6 +879,33 @@ impl Reader<'_, '_> {
             ),
         }
     }
+}
+
+/// Where `terragrunt init` put a remote source: `<unit>/.terragrunt-cache/<hash>/<hash>/<subdir>`,
+/// `<subdir>` being what follows `//` in the source.
+fn cached_source(unit_dir: &Path, source: &str) -> Option<PathBuf> {
+    let without_query = source.split('?').next().unwrap_or(source);
+    let after_scheme = without_query
+        .split_once("://")
+        .map_or(without_query, |(_, rest)| rest);
+    let subdir = after_scheme.split_once("//").map_or("", |(_, sub)| sub);
+    let cache = unit_dir.join(".terragrunt-cache");
+    let dirs = |d: &Path| -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(d)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        found
+    };
+    dirs(&cache)
+        .iter()
+        .flat_map(|h1| dirs(h1))
+        .map(|h2| lexical_normalize(&h2.join(subdir)))
+        .find(|candidate| candidate.starts_with(&cache) && candidate.is_dir())
 }
 
 /// A variable that is unknown for `why`, as HCL text.
