@@ -99,9 +99,12 @@ impl Context {
                 .parent()
                 .map_or_else(|| start.clone(), Path::to_path_buf)
         };
+        // `--config`'s directory, when it holds the paths (a shared configuration elsewhere
+        // does not move the root)
         let root = config
             .and_then(|c| std::fs::canonicalize(cwd.join(c)).ok())
             .and_then(|c| c.parent().map(Path::to_path_buf))
+            .filter(|dir| named.iter().all(|p| p.starts_with(dir)))
             .or_else(|| {
                 start_dir
                     .ancestors()
@@ -198,15 +201,20 @@ mod tests {
     }
 
     #[test]
-    fn a_path_outside_the_root_of_the_config_is_refused() {
+    fn a_path_outside_the_root_of_the_first_path_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let cwd = std::fs::canonicalize(dir.path()).unwrap();
         std::fs::create_dir_all(cwd.join("project")).unwrap();
         std::fs::create_dir_all(cwd.join("elsewhere")).unwrap();
         std::fs::write(cwd.join("project").join(CONFIG_FILE_NAME), "").unwrap();
-        let config = cwd.join("project").join(CONFIG_FILE_NAME);
-        let error = Context::new(&[PathBuf::from("elsewhere")], None, Some(&config), &cwd);
+        std::fs::write(cwd.join("elsewhere").join(CONFIG_FILE_NAME), "").unwrap();
+        let paths = [PathBuf::from("project"), PathBuf::from("elsewhere")];
+        let error = Context::new(&paths, None, None, &cwd);
         assert!(matches!(error, Err(ContextError::Outside { .. })));
+        // a shared configuration elsewhere does not move the root
+        let config = cwd.join("project").join(CONFIG_FILE_NAME);
+        let shared = Context::new(&[PathBuf::from("elsewhere")], None, Some(&config), &cwd);
+        assert_eq!(shared.unwrap().root, cwd.join("elsewhere"));
         let missing = Context::new(&[PathBuf::from("nowhere")], None, None, &cwd);
         assert!(matches!(missing, Err(ContextError::Missing(p)) if p == "nowhere"));
     }
