@@ -131,8 +131,28 @@ struct Evaluated {
     locals: BTreeMap<String, Result<Val, Reason>>,
 }
 
+/// A quoted HCL string holding `text` as it is: no escape or template sequence is interpreted.
 fn string_literal(text: &str) -> String {
-    format!("{:?}", text)
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A value as HCL text.
@@ -922,4 +942,44 @@ fn native_expr(file: &TgFile, expr: &Expression) -> Expr {
 /// Which directories hold a unit's module (they are not roots of their own).
 pub fn sources(units: &[Unit]) -> BTreeSet<PathBuf> {
     units.iter().map(|u| u.source_dir.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_written_back_as_hcl_that_reads_the_same() {
+        let value = Value::from_iter([
+            (
+                "region".to_owned(),
+                Value::from("cn-\"hk\" ${x} %{y} \\ \n\u{1}"),
+            ),
+            (
+                "zones".to_owned(),
+                Value::from(vec![Value::from("a"), Value::from(2)]),
+            ),
+        ]);
+        let text = literal(&value);
+        let parsed: hcl::Expression = hcl::from_str(&format!("x = {text}"))
+            .map(|body: hcl::Body| body.attributes().next().unwrap().expr.clone())
+            .unwrap();
+        assert_eq!(hcl::Value::from(parsed), value);
+    }
+
+    #[test]
+    fn a_remote_source_is_found_under_its_subdirectory_in_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let unit = dir.path();
+        let module = unit.join(".terragrunt-cache/h1/h2/vpc");
+        std::fs::create_dir_all(&module).unwrap();
+        let source = "git::https://example.com/modules.git//vpc?ref=v1";
+        assert_eq!(cached_source(unit, source), Some(module));
+        assert_eq!(
+            cached_source(unit, "git::https://example.com/modules.git//db"),
+            None
+        );
+        let escape = "git::https://example.com/m.git//../../../../etc";
+        assert_eq!(cached_source(unit, escape), None, "never above the cache");
+    }
 }
