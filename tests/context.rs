@@ -38,6 +38,7 @@ fn seen(run: &LintRun, keep: impl Fn(&[&Path]) -> bool) -> BTreeSet<Seen> {
                 .subject
                 .as_ref()
                 .and_then(|s| s.address.split_once(':'))
+                .filter(|(dir, _)| !dir.contains('#'))
                 .map(|(dir, _)| run.context.root.join(dir));
             let files: Vec<&Path> = std::iter::once(&f.primary)
                 .chain(&f.secondary)

@@ -205,6 +205,8 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     let root_covered = |address: &str| {
         address
             .split_once(':')
+            // (a manifest's `path#Kind/ns/name` may hold a `:` in the name)
+            .filter(|(dir, _)| !dir.contains('#'))
             .is_some_and(|(dir, _)| context.covers(&context.root.join(dir)))
     };
     let reported = |f: &Finding| {
