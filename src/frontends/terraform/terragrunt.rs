@@ -337,6 +337,12 @@ impl Reader<'_, '_> {
                 chain: Vec::new(),
             }),
         );
+        // the unit's locals again, now that `include.<name>.locals` is known
+        let child = if included.is_empty() {
+            child
+        } else {
+            self.evaluate(file, &ctx, &include_vars, 0)?
+        };
 
         // terraform { source }: the unit's, else an included file's
         let mut source = None;
