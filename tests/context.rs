@@ -269,3 +269,38 @@ fn every_findings_placement_is_in_the_inventory_of_the_same_run() {
         }
     }
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_generated_provider_region_from_get_env_is_unknown_with_the_variables_name() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("terragrunt-live"), dir.path());
+    let parent = dir.path().join("terragrunt.hcl");
+    let text = std::fs::read_to_string(&parent).unwrap().replace(
+        "region      = local.region_vars.locals.region",
+        "region      = get_env(\"ALICLOUD_REGION\", \"cn-shanghai\")",
+    );
+    std::fs::write(&parent, text).unwrap();
+    let inventory = document(dir.path(), &["inventory", "live/prod/app"]);
+    let ledger = inventory["placements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["address"] == "live/prod/app:alicloud_db_instance.ledger")
+        .unwrap();
+    assert!(ledger["region"].is_null());
+    let reason = ledger["region_reason"].as_str().unwrap();
+    assert!(reason.contains("`ALICLOUD_REGION`"), "{reason}");
+}

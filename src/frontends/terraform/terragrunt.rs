@@ -95,6 +95,7 @@ pub fn units(files: &[TgFile], root: &Path, load: &mut Loader<'_>) -> Units {
             load,
             issues: &mut out.issues,
             read_chains: BTreeMap::new(),
+            unknown_locals: Vec::new(),
         };
         match reader.unit(file) {
             Some(Ok(unit)) => out.units.push(unit),
@@ -112,6 +113,8 @@ struct Reader<'r, 'l> {
     issues: &'r mut Vec<ParseIssue>,
     /// Per `read_terragrunt_config()` result (by variable), the chain of each of its locals.
     read_chains: BTreeMap<String, BTreeMap<String, Vec<Via>>>,
+    /// Unknown locals that `generate` contents use, as variables of the unit, with the reason.
+    unknown_locals: Vec<(String, Reason)>,
 }
 
 /// The unit a file is evaluated for: Terragrunt's functions answer for it even in an included file.
@@ -461,6 +464,15 @@ impl Reader<'_, '_> {
 
         // inputs: an included file's, then the unit's over them
         let mut inputs: BTreeMap<String, RootValue> = BTreeMap::new();
+        for (name, reason) in std::mem::take(&mut self.unknown_locals) {
+            inputs.insert(
+                name.clone(),
+                RootValue {
+                    name,
+                    value: Err(reason),
+                },
+            );
+        }
         for (layer, ctx) in &layers {
             let Some(attr) = layer.body.get_attribute("inputs") else {
                 continue;
@@ -595,20 +607,35 @@ impl Reader<'_, '_> {
         let blanked = Arc::new(blanked);
         let decls = super::native::read(layer.file.id, &blanked, &parsed, TfKind::Config);
         // `${local.x}` in the contents: the Terragrunt local's value, as a Terraform local
-        let locals = layer
-            .locals
-            .iter()
-            .filter(|(name, _)| text[body.clone()].contains(&format!("local.{name}")))
-            .filter_map(|(name, value)| {
-                let val = value.as_ref().ok()?;
-                // the deepest step: where the value is written (an environment's region.hcl)
-                let span = val
-                    .chain
-                    .last()
-                    .map_or(Span::new(layer.file.id, body.clone()), |v| v.span);
-                Some((name.clone(), Expr::translated(span, literal(&val.value))))
-            })
-            .collect();
+        let mut decls = decls;
+        let mut locals = Vec::new();
+        for (name, value) in &layer.locals {
+            if !text[body.clone()].contains(&format!("local.{name}")) {
+                continue;
+            }
+            match value {
+                Ok(val) => {
+                    // the deepest step: where the value is written (an environment's region.hcl)
+                    let span = val
+                        .chain
+                        .last()
+                        .map_or(Span::new(layer.file.id, body.clone()), |v| v.span);
+                    locals.push((name.clone(), Expr::translated(span, literal(&val.value))));
+                }
+                Err(reason) => {
+                    // unknown (`get_env()`, a dependency's output): a variable of the unit that
+                    // holds the reason, so the placement says why
+                    let var = format!("terragrunt_local_{name}");
+                    let span = Span::new(layer.file.id, body.clone());
+                    decls.variables.push(super::decl::VarDecl {
+                        name: var.clone(),
+                        default: None,
+                    });
+                    locals.push((name.clone(), Expr::translated(span, format!("var.{var}"))));
+                    self.unknown_locals.push((var, reason.clone()));
+                }
+            }
+        }
         Some((decls, locals))
     }
 
