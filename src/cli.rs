@@ -99,6 +99,10 @@ pub struct CheckArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Write --output or --write-baseline through a symbolic link that leads out of the project root
+    #[arg(long)]
+    pub force: bool,
+
     /// Run only these rules: codes, code prefixes (YL2), names, or ALL (comma-separated or repeated)
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     pub select: Vec<String>,
@@ -151,6 +155,10 @@ pub struct InventoryArgs {
     /// Write the inventory to this file instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Write --output through a symbolic link that leads out of the project root
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -105,12 +105,15 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     };
     dir.ancestors()
         .map(|d| d.join(CONFIG_FILE_NAME))
-        .find(|candidate| candidate.is_file())
+        // Anything by that name is the configuration: a FIFO or a link out of the tree is then
+        // refused with an error, never passed over for a parent's file.
+        .find(|candidate| candidate.symlink_metadata().is_ok())
 }
 
 /// Loads the built-in pack, then `file` over it (when given).
 pub fn load(
     file: Option<&Path>,
+    named: bool,
     cwd: &Path,
     today: Date,
     sources: &mut SourceMap,
@@ -141,15 +144,25 @@ pub fn load(
         });
     };
 
-    let text = std::fs::read_to_string(file).map_err(|error| ConfigFailure::Unreadable {
-        path: file.to_path_buf(),
-        error,
-    })?;
     let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let root = absolute
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| cwd.to_path_buf());
+    // A `yunlint.toml` found in the tree must stay in it; one named by `--config` may be anywhere.
+    let within = (!named).then_some(root.as_path());
+    let unreadable = |error| ConfigFailure::Unreadable {
+        path: PathBuf::from(relative_display(&absolute, cwd)),
+        error,
+    };
+    let bytes =
+        crate::guarded_read::read(file, DEFAULT_MAX_FILE_SIZE, within).map_err(unreadable)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        unreadable(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })?;
     let display = relative_display(&absolute, cwd);
     let id = sources.add(SourceFile::new(
         display,
@@ -161,7 +174,7 @@ pub fn load(
     let raw: RawPolicy = toml::from_str(&text).map_err(|e| {
         ConfigFailure::Invalid(vec![ConfigError {
             span: e.span().map(|r| Span::new(id, r)),
-            message: e.message().trim_end().to_owned(),
+            message: crate::report::visible::excerpt(e.message().trim_end().to_owned()),
             help: suggest::from_serde_message(e.message()),
         }])
     })?;
@@ -476,7 +489,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(CONFIG_FILE_NAME);
         std::fs::write(&path, text).unwrap();
-        load(Some(&path), dir.path(), today(), &mut SourceMap::default())
+        load(
+            Some(&path),
+            true,
+            dir.path(),
+            today(),
+            &mut SourceMap::default(),
+        )
     }
 
     fn errors(text: &str) -> Vec<ConfigError> {
@@ -488,7 +507,14 @@ mod tests {
 
     #[test]
     fn builtin_pack_loads_with_every_provider_sourced() {
-        let config = load(None, Path::new("."), today(), &mut SourceMap::default()).unwrap();
+        let config = load(
+            None,
+            false,
+            Path::new("."),
+            today(),
+            &mut SourceMap::default(),
+        )
+        .unwrap();
         let policy = config.policy;
         assert_eq!(policy.name, "cn-finance");
         for id in [

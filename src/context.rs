@@ -108,7 +108,8 @@ impl Context {
             .or_else(|| {
                 start_dir
                     .ancestors()
-                    .find(|d| d.join(CONFIG_FILE_NAME).is_file())
+                    // anything by that name, as `config::find` takes it (a FIFO is then refused)
+                    .find(|d| d.join(CONFIG_FILE_NAME).symlink_metadata().is_ok())
                     .map(Path::to_path_buf)
             })
             .or_else(|| {

@@ -31,7 +31,8 @@ pub enum FileFormat {
 
 /// The format of a file, from its name.
 pub fn classify(path: &Path) -> Option<FileFormat> {
-    let name = path.file_name()?.to_str()?;
+    // A name that is not UTF-8 is classified by its lossy form: linted, never skipped unseen.
+    let name = path.file_name()?.to_string_lossy();
     if name.ends_with(".deploy.toml") {
         Some(FileFormat::Descriptor)
     } else if name == "terragrunt.hcl" {
@@ -67,6 +68,9 @@ pub struct Discovered {
     pub skipped: Vec<(PathBuf, String)>,
     /// A symbolic link inside the tree was followed: a file may be listed twice.
     pub followed_links: bool,
+    /// Directories or files the walk could not read (permissions, a path longer than the
+    /// platform allows), with why: each is reported as YL901, never passed over.
+    pub unreadable: Vec<(PathBuf, String)>,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -146,6 +150,8 @@ impl Walk<'_> {
             });
         }
         out.skipped.sort();
+        out.unreadable.sort();
+        out.unreadable.dedup();
         Ok(out)
     }
 
@@ -161,7 +167,19 @@ impl Walk<'_> {
         for dir in dirs {
             let modules = dir.join(".terraform").join("modules");
             let manifest = modules.join("modules.json");
-            if !manifest.is_file() {
+            if manifest.symlink_metadata().is_err() {
+                continue;
+            }
+            // `.terraform`, `modules` or `modules.json` may be links: all must stay in the root's
+            // directory, or the Terraform of some other checkout would be read.
+            let boundary = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+            let inside =
+                |p: &Path| std::fs::canonicalize(p).is_ok_and(|r| r.starts_with(&boundary));
+            if !inside(&modules) || !inside(&manifest) {
+                out.skipped.push((
+                    manifest,
+                    "symbolic link leaving the walked directory".into(),
+                ));
                 continue;
             }
             out.files.push(DiscoveredFile {
@@ -199,6 +217,9 @@ impl Walk<'_> {
             .ignore(true)
             .parents(true)
             .require_git(false)
+            // Only the repository's own ignore files count: a user's `core.excludesFile` or
+            // `$XDG_CONFIG_HOME/git/ignore` could hide every file of the run.
+            .git_global(false)
             .follow_links(false)
             .filter_entry({
                 let root = self.root.to_path_buf();
@@ -218,16 +239,14 @@ impl Walk<'_> {
         if rayon::current_num_threads() == 1 {
             // The parallel walker's threads and idle waits cost a few milliseconds and gain
             // nothing on one thread.
-            for entry in walker.build().flatten() {
-                visit_entry(&entry, &boundary, &found);
+            for entry in walker.build() {
+                visit(entry, &boundary, &found);
             }
         } else {
             walker.build_parallel().run(|| {
                 let (found, boundary) = (&found, &boundary);
                 Box::new(move |entry| {
-                    if let Ok(entry) = entry {
-                        visit_entry(&entry, boundary, found);
-                    }
+                    visit(entry, boundary, found);
                     ignore::WalkState::Continue
                 })
             });
@@ -236,6 +255,40 @@ impl Walk<'_> {
         out.files.extend(found.files);
         out.skipped.extend(found.skipped);
         out.followed_links |= found.followed_links;
+        out.unreadable.extend(found.unreadable);
+    }
+}
+
+/// One result of the walk: an entry, or a directory or file it could not read.
+fn visit(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    boundary: &Path,
+    found: &std::sync::Mutex<Discovered>,
+) {
+    match entry {
+        Ok(entry) => visit_entry(&entry, boundary, found),
+        Err(error) => {
+            // Errors in an ignore file's patterns are git's to judge; failing to read is ours.
+            let Some(io) = error.io_error() else { return };
+            let Some(path) = error_path(&error) else {
+                return;
+            };
+            let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+            found
+                .unreadable
+                .push((path.to_path_buf(), format!("cannot read: {io}")));
+        }
+    }
+}
+
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errors) => errors.iter().find_map(error_path),
+        _ => None,
     }
 }
 
@@ -274,6 +327,16 @@ fn add_terragrunt_caches(out: &mut Discovered) {
 fn visit_entry(entry: &ignore::DirEntry, boundary: &Path, found: &std::sync::Mutex<Discovered>) {
     let path = entry.path();
     let Some(format) = classify(path) else {
+        // A link to a directory out of the tree is not walked: said, never silent.
+        if entry.path_is_symlink()
+            && std::fs::canonicalize(path).is_ok_and(|t| t.is_dir() && !t.starts_with(boundary))
+        {
+            let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+            found.skipped.push((
+                path.to_path_buf(),
+                "symbolic link leaving the walked directory".into(),
+            ));
+        }
         return;
     };
     let mut followed = false;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::report::visible::excerpt;
 use crate::rules::RuleMeta;
 use crate::source::Span;
 
@@ -37,7 +38,7 @@ impl Label {
     pub fn new(span: Span, text: impl Into<String>) -> Self {
         Label {
             span,
-            text: text.into(),
+            text: excerpt(text.into()),
         }
     }
 }
@@ -50,6 +51,10 @@ pub struct FindingSubject {
     pub region: Option<String>,
     /// `Some(role)` when the finding is about a replica of the placement.
     pub replica: Option<String>,
+    /// Where the finding is about, for its identity across runs: the placement's provider and
+    /// region, then the replica's role, provider and region when it is about a replica (or
+    /// covers one), so that any change of place is a new finding.
+    pub places: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +66,19 @@ pub struct Finding {
     pub secondary: Vec<Label>,
     pub help: Option<String>,
     pub subject: Option<FindingSubject>,
+    /// Set when the finding is about the Terraform provider configuration the placement uses,
+    /// not the placement itself: the findings of one configuration become one.
+    pub group: Option<Box<Group>>,
+}
+
+/// What the findings of one provider configuration become together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub config: std::sync::Arc<crate::model::ProviderConfig>,
+    /// The message of the merged finding.
+    pub message: String,
+    /// The primary label of the merged finding, at the configuration.
+    pub label: String,
 }
 
 impl Finding {
@@ -68,11 +86,14 @@ impl Finding {
         Finding {
             rule,
             severity: rule.severity,
-            message: message.into(),
+            // Messages quote repository values: a megabyte-long region, quoted by every finding
+            // about it, would multiply the input in every format.
+            message: excerpt(message.into()),
             primary,
             secondary: Vec::new(),
             help: None,
             subject: None,
+            group: None,
         }
     }
 
@@ -87,7 +108,12 @@ impl Finding {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(excerpt(help.into()));
+        self
+    }
+
+    pub fn with_group(mut self, group: Option<Group>) -> Self {
+        self.group = group.map(Box::new);
         self
     }
 

@@ -12,6 +12,7 @@ pub mod context;
 pub mod discover;
 pub mod finding;
 pub mod frontends;
+pub mod guarded_read;
 pub mod model;
 mod pipeline;
 pub mod policy;
@@ -25,7 +26,11 @@ use jiff::civil::Date;
 
 pub use pipeline::{Failure, LintOptions, LintRun, STDIN_PATH, lint};
 
-/// Today's date in the local time zone: the only place yunlint reads the clock.
+/// Today's date in UTC: the only place yunlint reads the clock. Not the local time zone, so that
+/// whether a suppression or a certification has expired is the same on every machine (`TZ` in a
+/// CI runner or on a laptop changes nothing).
 pub fn today() -> Date {
-    jiff::ZonedDateTime::now().date()
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
 }

@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -14,8 +15,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const ISSUES_URL: &str = "https://github.com/yunlint/yunlint/issues";
 
 fn main() -> ExitCode {
+    // Standard error may be closed: `eprintln!` would panic then, and a panic in the hook aborts.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "yunlint failed: internal error: {info}\nThis is a bug in yunlint. Please report it at {ISSUES_URL} with the command you ran."
         );
     }));
@@ -34,8 +37,11 @@ fn main() -> ExitCode {
             diagnostics,
             message,
         })) => {
-            eprint!("{diagnostics}");
-            eprintln!("yunlint failed: {message}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "{diagnostics}yunlint failed: {}",
+                yunlint::report::visible::visible(&message)
+            );
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

@@ -98,13 +98,16 @@ pub enum ReplicaRole {
     Dr,
     Backup,
     ReadReplica,
+    /// Edge nodes of a CDN or an acceleration service, which cache and serve the content.
+    Edge,
 }
 
 impl ReplicaRole {
-    pub const ALL: [ReplicaRole; 3] = [
+    pub const ALL: [ReplicaRole; 4] = [
         ReplicaRole::Dr,
         ReplicaRole::Backup,
         ReplicaRole::ReadReplica,
+        ReplicaRole::Edge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +115,7 @@ impl ReplicaRole {
             ReplicaRole::Dr => "dr",
             ReplicaRole::Backup => "backup",
             ReplicaRole::ReadReplica => "read-replica",
+            ReplicaRole::Edge => "edge",
         }
     }
 
@@ -132,6 +136,21 @@ pub enum Origin {
     Descriptor,
     Terraform,
     Kubernetes,
+}
+
+/// One Terraform provider configuration, as the resources that use it see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderConfig {
+    /// `provider.alicloud.dr`, after the module instance's address (`envs/prod:module.db.`).
+    pub address: String,
+    /// The `provider` block, or the first resource using the configuration when no block
+    /// configures it (the implicit default configuration).
+    pub span: Span,
+    /// Whether a `provider` block configures it.
+    pub declared: bool,
+    /// The region of resources that use it was taken from the configuration (no region of their
+    /// own), so an unresolved region is the configuration's problem.
+    pub region_inherited: bool,
 }
 
 /// A DR copy, backup or read replica: checked like a placement, in its own region.
@@ -167,6 +186,10 @@ pub struct Placement {
     pub required_regions: Vec<Resolved<String>>,
     /// The Kubernetes cluster a manifest runs on.
     pub cluster: Option<String>,
+    /// The Terraform provider configuration the resource uses, when its region comes from there.
+    /// Findings that are about the configuration rather than the resource (an unregistered
+    /// provider, a region only the environment sets) are reported once per configuration.
+    pub provider_config: Option<Arc<ProviderConfig>>,
     pub origin: Origin,
     pub source: SourceId,
 }

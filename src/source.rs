@@ -106,7 +106,7 @@ impl SourceFile {
         self.text.get_or_init(|| {
             // Released, so read again: only files with findings come here. A file changed since
             // the run read it would put spans in the wrong place: it is shown without its text.
-            let text = std::fs::read(&self.path)
+            let text = crate::guarded_read::read(&self.path, self.len as u64, None)
                 .map(|bytes| decode(bytes).0)
                 .unwrap_or_default();
             Arc::new(if text.len() == self.len {

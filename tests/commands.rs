@@ -208,10 +208,10 @@ fn baseline_hides_todays_findings_and_fails_only_on_new_ones() {
     );
     assert_eq!(written.status.code(), Some(0));
     assert!(
-        String::from_utf8_lossy(&written.stderr).starts_with("wrote a baseline of 19 findings")
+        String::from_utf8_lossy(&written.stderr).starts_with("wrote a baseline of 20 findings")
     );
     let text = std::fs::read_to_string(&baseline).unwrap();
-    assert!(text.starts_with("{\n  \"version\": 1,"));
+    assert!(text.starts_with("{\n  \"version\": 2,"));
 
     // today's state passes, even after the files move lines around
     let ledger = bank.join("wealth/market-data.deploy.toml");
@@ -238,7 +238,7 @@ fn baseline_hides_todays_findings_and_fails_only_on_new_ones() {
         "{}",
         String::from_utf8_lossy(&clean.stdout)
     );
-    assert!(String::from_utf8_lossy(&clean.stdout).contains("19 baselined"));
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("20 baselined"));
 
     // a new violation fails, alone
     std::fs::write(
@@ -263,7 +263,7 @@ fn baseline_hides_todays_findings_and_fails_only_on_new_ones() {
     let codes = codes(&doc);
     assert_eq!(codes, ["YL201"]);
     assert_eq!(doc["findings"][0]["file"], "payments/new.deploy.toml");
-    assert_eq!(doc["summary"]["baselined"], 19);
+    assert_eq!(doc["summary"]["baselined"], 20);
     assert_eq!(doc["summary"]["fixed"], 0);
 }
 
@@ -279,7 +279,7 @@ fn an_invalid_baseline_is_a_usage_failure() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "yunlint failed: cannot use baseline `b.json`: baseline version 7 is not supported (this yunlint reads version 1)\n"
+        "yunlint failed: cannot use baseline `b.json`: baseline version 7 is not supported (this yunlint reads version 2)\n"
     );
 }
 
@@ -358,7 +358,7 @@ fn runs_without_home_network_or_environment() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["summary"]["errors"], 17);
+    assert_eq!(doc["summary"]["errors"], 18);
 }
 
 /// `check --format json --output PATH` on a fixture with findings, which must not fail.
@@ -423,4 +423,112 @@ fn output_through_a_symlink_replaces_the_file_it_points_at() {
     assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
     let report = std::fs::read_to_string(reports.join("yunlint.json")).unwrap();
     assert!(report.starts_with('{'), "{report}");
+}
+
+/// Regression for the audit issue: a baselined YL101 hid its workload's move to Hong Kong and its
+/// backup's to Singapore, because the fingerprint did not say where the workload runs.
+#[test]
+fn a_baselined_finding_does_not_hide_a_move_abroad() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("yunlint.toml"),
+        "require_certified = true\n",
+    )
+    .unwrap();
+    let workload = |region: &str, backup: &str| {
+        format!(
+            "[[workload]]\nname = \"ledger\"\nprovider = \"tencentcloud\"\nregion = \"{region}\"\ndata_class = 2\n\n\
+             [[workload.replica]]\nrole = \"backup\"\nregion = \"{backup}\"\n"
+        )
+    };
+    let file = dir.path().join("ledger.deploy.toml");
+    std::fs::write(&file, workload("ap-shanghai", "ap-shanghai")).unwrap();
+    let args = ["check", "--as-of", "2026-11-23", "--format", "json"];
+    let today = yunlint(dir.path(), &args);
+    let doc: serde_json::Value = serde_json::from_slice(&today.stdout).unwrap();
+    // the backup on the same uncertified provider is the same finding, reported once
+    assert_eq!(codes(&doc), ["YL101"]);
+    let written = yunlint(
+        dir.path(),
+        &[
+            "check",
+            "--as-of",
+            "2026-11-23",
+            "--write-baseline",
+            "b.json",
+        ],
+    );
+    assert_eq!(written.status.code(), Some(0));
+
+    std::fs::write(&file, workload("ap-hongkong", "ap-singapore")).unwrap();
+    let moved = yunlint(dir.path(), &[&args[..], &["--baseline", "b.json"]].concat());
+    assert_eq!(moved.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&moved.stdout).unwrap();
+    assert_eq!(codes(&doc), ["YL101"]);
+    assert_eq!(doc["summary"]["baselined"], 0);
+    assert_eq!(doc["summary"]["fixed"], 1);
+}
+
+/// The baseline, SARIF's `partialFingerprints` and GitLab's `fingerprint` are one recipe.
+#[test]
+fn baseline_sarif_and_gitlab_agree_on_fingerprints() {
+    let bank = fixture("example-bank");
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("b.json");
+    let run = |format: &str| {
+        let out = yunlint(
+            Path::new(&bank),
+            &["check", "--as-of", "2026-11-23", "--format", format],
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let written = yunlint(
+        Path::new(&bank),
+        &[
+            "check",
+            "--as-of",
+            "2026-11-23",
+            "--write-baseline",
+            baseline.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(written.status.code(), Some(0));
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    let mut from_baseline: Vec<String> = recorded["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["fingerprint"].as_str().unwrap().to_owned())
+        .collect();
+    let sarif = run("sarif");
+    let mut from_sarif: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]
+                .as_object()
+                .unwrap()
+                .values()
+                .next()
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let gitlab = run("gitlab");
+    let mut from_gitlab: Vec<String> = gitlab
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap().to_owned())
+        .collect();
+    from_baseline.sort();
+    from_sarif.sort();
+    from_gitlab.sort();
+    assert_eq!(from_baseline.len(), 20);
+    assert_eq!(from_sarif, from_baseline);
+    assert_eq!(from_gitlab, from_baseline);
 }

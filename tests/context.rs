@@ -244,7 +244,30 @@ fn every_findings_placement_is_in_the_inventory_of_the_same_run() {
         for finding in check["findings"].as_array().unwrap() {
             let code = finding["code"].as_str().unwrap();
             let message = finding["message"].as_str().unwrap();
-            if let Some(address) = finding["placement"]["address"].as_str() {
+            let bare = |a: &str| a.rsplit(':').next().unwrap_or(a).to_owned();
+            if let Some(address) = finding["placement"]["address"]
+                .as_str()
+                .filter(|a| bare(a).starts_with("provider."))
+            {
+                // about a provider configuration: each resource that uses it is listed
+                let users: Vec<&serde_json::Value> = finding["related"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r["message"].as_str().unwrap().ends_with(" uses it"))
+                    .collect();
+                assert!(!users.is_empty(), "{code} on `{address}` names no resource");
+                for user in users {
+                    assert!(
+                        listed.iter().any(
+                            |p| p["file"] == user["file"] && p["line"] == user["start"]["line"]
+                        ),
+                        "{}: {code} on `{address}`: {} is not in the inventory",
+                        dir.display(),
+                        user["message"]
+                    );
+                }
+            } else if let Some(address) = finding["placement"]["address"].as_str() {
                 assert!(
                     listed.iter().any(|p| p["address"] == address),
                     "{}: {code} on `{address}` is not in the inventory",

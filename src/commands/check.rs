@@ -1,6 +1,6 @@
 //! `yunlint check`: lint, report, and the exit status.
 
-use super::output::{emit, note};
+use super::output::{Target, emit, note};
 use super::{Fatal, color_enabled, cwd, lint_options, with_jobs};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::report::human::Human;
@@ -15,10 +15,16 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
     options.baseline = args.baseline.clone();
     let run = with_jobs(args.walk.jobs, || crate::lint(&options, &cwd))??;
     let summary = Summary::of_run(&run);
+    let target = |path| Target {
+        path,
+        root: &run.config.root,
+        inputs: &run.sources,
+        force: args.force,
+    };
     if let Some(path) = &args.write_baseline {
         // Accepting today's state: the run's findings become the baseline, and the run passes.
         let baseline = Baseline::from_findings(&run.findings, &run.sources);
-        emit(&baseline.to_json(), Some(path))?;
+        emit(&baseline.to_json(), Some(target(path)))?;
         note(&format!(
             "wrote a baseline of {} to {}\n",
             crate::report::plural(baseline.findings.len(), "finding"),
@@ -58,7 +64,12 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
         }
         text
     };
-    emit(&text, args.output.as_deref())?;
+    // A reader that stops early (`yunlint check | head`) does not change the verdict: with
+    // findings, the run still fails (CI with `pipefail` must not pass on a closed pipe).
+    match emit(&text, args.output.as_deref().map(target)) {
+        Err(Fatal::BrokenPipe) => {}
+        result => result?,
+    }
     // human and github end with the summary line themselves
     let summary_in_text = matches!(args.format, CheckFormat::Human | CheckFormat::Github);
     if !args.quiet && (!summary_in_text || args.output.is_some()) {

@@ -1,6 +1,6 @@
 //! `yunlint inventory`: where every workload runs.
 
-use super::output::{emit, note};
+use super::output::{Target, emit, note};
 use super::{Fatal, cwd, lint_options, with_jobs};
 use crate::cli::{InventoryArgs, InventoryFormat};
 use crate::report::{ExitStatus, inventory, plural};
@@ -26,7 +26,15 @@ pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
             inventory::render_markdown(sources, placements, unverifiable, policy)
         }
     };
-    emit(&text, args.output.as_deref())?;
+    emit(
+        &text,
+        args.output.as_deref().map(|path| Target {
+            path,
+            root: &run.config.root,
+            inputs: &run.sources,
+            force: args.force,
+        }),
+    )?;
     let unparsed = run
         .findings
         .iter()

@@ -78,8 +78,12 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
                 "--stdin-filename `{name}` does not name a format yunlint reads (*.deploy.toml, *.tf, *.tfvars)"
             )));
         }
-        let text = std::io::read_to_string(std::io::stdin())
+        // Bounded before the configuration is known; a smaller `max_file_size` applies later.
+        let bytes = crate::guarded_read::read_stdin(crate::config::DEFAULT_MAX_FILE_SIZE)
             .map_err(|e| Fatal::message(format!("cannot read standard input: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Fatal::message("cannot read standard input: stream did not contain valid UTF-8")
+        })?;
         Some((name, text))
     } else {
         None
@@ -104,7 +108,13 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
 fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> {
     if verbose {
         for (path, reason) in &run.skipped {
-            output::note(&format!("skipped {path}: {reason}\n"));
+            output::note(&format!(
+                "skipped {}: {reason}\n",
+                crate::report::visible::visible(path)
+            ));
+        }
+        for (address, reason) in &run.notes {
+            output::note(&format!("note: {address}: {reason}\n"));
         }
     }
     if run.internal_errors.is_empty() {
@@ -112,16 +122,23 @@ fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> 
     }
     output::note(&format!(
         "yunlint failed: internal error while reading {}; the other files were linted\n",
-        run.internal_errors.join(", ")
+        crate::report::visible::visible(&run.internal_errors.join(", "))
     ));
     Some(ExitStatus::Error)
 }
+
+/// The most threads `--jobs` may ask for: far more than any runner has cores, and few enough that
+/// starting them is quick (`--jobs 100000` ran past a minute creating threads).
+pub const MAX_JOBS: usize = 256;
 
 /// Runs `f` on a pool of `jobs` threads, or on rayon's default pool.
 fn with_jobs<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Fatal> {
     match jobs {
         None => Ok(f()),
         Some(0) => Err(Fatal::message("--jobs must be at least 1")),
+        Some(n) if n > MAX_JOBS => Err(Fatal::message(format!(
+            "--jobs {n} is more than the maximum of {MAX_JOBS}"
+        ))),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()

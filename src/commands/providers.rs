@@ -8,6 +8,7 @@ use crate::cli::{ProvidersArgs, ProvidersFormat};
 use crate::config;
 use crate::policy::{Policy, ProviderEntry, Unlisted};
 use crate::report::ExitStatus;
+use crate::report::visible::{visible, without_commands};
 use crate::source::SourceMap;
 
 pub fn run(args: ProvidersArgs) -> Result<ExitStatus, Fatal> {
@@ -19,8 +20,14 @@ pub fn run(args: ProvidersArgs) -> Result<ExitStatus, Fatal> {
         None => config::find(&cwd),
     };
     let mut sources = SourceMap::default();
-    let config = config::load(file.as_deref(), &cwd, today, &mut sources)
-        .map_err(|failure| crate::Failure::from_config(failure, sources))?;
+    let config = config::load(
+        file.as_deref(),
+        args.config.config.is_some() && !args.config.isolated,
+        &cwd,
+        today,
+        &mut sources,
+    )
+    .map_err(|failure| crate::Failure::from_config(failure, sources))?;
     let text = match args.format {
         ProvidersFormat::Table => table(&config.policy),
         ProvidersFormat::Json => json(&config.policy),
@@ -39,18 +46,21 @@ fn unlisted(entry: &ProviderEntry) -> &'static str {
 fn table(policy: &Policy) -> String {
     let mut out = format!(
         "policy {}: finance-grade regions required from data class {}; default data class {}; require_certified = {}\n",
-        policy.name, policy.finance_grade_from, policy.default_data_class, policy.require_certified
+        visible(&policy.name),
+        policy.finance_grade_from,
+        policy.default_data_class,
+        policy.require_certified
     );
     for entry in policy.providers.values() {
         out.push('\n');
-        out.push_str(&entry.id);
+        out.push_str(&visible(&entry.id));
         if let Some(name) = &entry.name {
-            out.push_str(&format!("  {name}"));
+            out.push_str(&format!("  {}", visible(name)));
         }
         out.push('\n');
         let mut status = format!("  certified: {}", entry.certified.as_str());
         if let Some(by) = &entry.certified_by {
-            status.push_str(&format!(" (by {by})"));
+            status.push_str(&format!(" (by {})", visible(by)));
         }
         if let Some(as_of) = entry.as_of {
             status.push_str(&format!(", as of {as_of}"));
@@ -66,7 +76,7 @@ fn table(policy: &Policy) -> String {
         out.push_str(&status);
         out.push('\n');
         if let Some(source) = &entry.source {
-            out.push_str(&format!("  source: {source}\n"));
+            out.push_str(&format!("  source: {}\n", visible(source)));
         }
         for (label, list) in [
             ("finance", &entry.finance),
@@ -74,7 +84,7 @@ fn table(policy: &Policy) -> String {
             ("non_mainland", &entry.non_mainland),
         ] {
             if !list.is_empty() {
-                out.push_str(&format!("  {label}: {}\n", list.join(", ")));
+                out.push_str(&format!("  {label}: {}\n", visible(&list.join(", "))));
             }
         }
         if !entry.aliases.is_empty() {
@@ -83,17 +93,21 @@ fn table(policy: &Policy) -> String {
                 .iter()
                 .map(|(a, r)| format!("{a} = {r}"))
                 .collect();
-            out.push_str(&format!("  aliases: {}\n", aliases.join(", ")));
+            out.push_str(&format!("  aliases: {}\n", visible(&aliases.join(", "))));
         }
         out.push_str(&format!("  unlisted regions: {}\n", unlisted(entry)));
     }
     if !policy.groups.is_empty() {
         out.push_str("\nregion groups\n");
         for (name, set) in &policy.groups {
-            out.push_str(&format!("  @{name}: {}\n", set.describe().join(", ")));
+            out.push_str(&format!(
+                "  @{}: {}\n",
+                visible(name),
+                visible(&set.describe().join(", "))
+            ));
         }
     }
-    out
+    without_commands(out)
 }
 
 #[derive(Serialize)]

@@ -174,6 +174,7 @@ pub fn place(
                 instances: Vec::new(),
                 required_regions: m.regions.clone(),
                 cluster: Some(cluster.name.clone()),
+                provider_config: None,
                 origin: Origin::Kubernetes,
                 source: file.id,
             }));

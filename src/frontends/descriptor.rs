@@ -307,6 +307,7 @@ impl Reader<'_> {
             instances: Vec::new(),
             required_regions: Vec::new(),
             cluster: None,
+            provider_config: None,
             origin: Origin::Descriptor,
             source: self.id,
         })

@@ -45,6 +45,14 @@ pub const MAX_DEPTH: usize = 128;
 /// Aliases may add at most this many nodes to a file (saphyr's own default budget).
 pub const MAX_ALIAS_NODES: u64 = 100_000;
 
+/// Nodes one file may hold, aliases expanded: a loaded node costs hundreds of bytes, so a 10 MiB
+/// flow sequence (`[1,1,1,…]`, five million nodes) took 3.3 GB. A large CRD bundle has a few
+/// tens of thousands.
+pub const MAX_NODES: u64 = 250_000;
+
+/// Documents one file may hold (`---` separated).
+pub const MAX_DOCUMENTS: u64 = 10_000;
+
 /// Node label keys whose value is a region.
 const REGION_KEYS: [&str; 2] = [
     "topology.kubernetes.io/region",
@@ -271,6 +279,16 @@ impl Stop {
             ),
         }
     }
+
+    fn too_large(marker: Marker, message: String) -> Self {
+        Stop {
+            marker,
+            message,
+            help: Some(
+                "yunlint stops reading YAML this large; split it into smaller files".to_owned(),
+            ),
+        }
+    }
 }
 
 /// Counts what the event stream would build, before the loader builds it.
@@ -284,12 +302,23 @@ struct Guard {
     expanded: u64,
     /// Size in nodes of each anchored node of the current document.
     anchors: HashMap<usize, u64>,
+    /// Documents started so far.
+    documents: u64,
 }
 
 impl Guard {
     fn check(&mut self, event: &Event<'_>, marker: Marker) -> Result<(), Stop> {
         match event {
-            Event::DocumentStart(_) => self.anchors.clear(),
+            Event::DocumentStart(_) => {
+                self.anchors.clear();
+                self.documents += 1;
+                if self.documents > MAX_DOCUMENTS {
+                    return Err(Stop::too_large(
+                        marker,
+                        format!("YAML file holds more than {MAX_DOCUMENTS} documents"),
+                    ));
+                }
+            }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if self.open.len() >= MAX_DEPTH {
                     return Err(Stop::too_deep(marker));
@@ -343,6 +372,12 @@ impl Guard {
                 }
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+        }
+        if self.built > MAX_NODES {
+            return Err(Stop::too_large(
+                marker,
+                format!("YAML file holds more than {MAX_NODES} nodes"),
+            ));
         }
         Ok(())
     }

@@ -20,10 +20,11 @@ pub struct ParseIssue {
 }
 
 impl ParseIssue {
+    /// A parser's message may quote the file: it is cut to a bounded excerpt.
     pub fn new(span: Span, message: impl Into<String>) -> Self {
         ParseIssue {
             span,
-            message: message.into(),
+            message: crate::report::visible::excerpt(message.into()),
             help: None,
         }
     }
@@ -53,6 +54,8 @@ pub struct FileOutput {
     pub placements: Vec<Box<Placement>>,
     pub issues: Vec<ParseIssue>,
     pub unverifiable: Vec<Unverifiable>,
+    /// What `--verbose` tells about things that were not placed, and why: (subject, reason).
+    pub notes: Vec<(String, String)>,
 }
 
 impl FileOutput {
@@ -61,6 +64,7 @@ impl FileOutput {
         self.placements.append(&mut other.placements);
         self.issues.append(&mut other.issues);
         self.unverifiable.append(&mut other.unverifiable);
+        self.notes.append(&mut other.notes);
     }
 }
 
@@ -80,14 +84,8 @@ pub enum Parsed {
     Crashed,
 }
 
-/// Parses one file. `known_providers` are the registry's ids: resources of other providers in a
-/// plan are not placements.
-pub fn parse(
-    format: FileFormat,
-    file: &SourceFile,
-    id: SourceId,
-    known_providers: &std::collections::BTreeSet<String>,
-) -> Parsed {
+/// Parses one file.
+pub fn parse(format: FileFormat, file: &SourceFile, id: SourceId) -> Parsed {
     let failed = |issue: ParseIssue| {
         Parsed::Done(FileOutput {
             issues: vec![issue],
@@ -115,7 +113,7 @@ pub fn parse(
         FileFormat::TerraformModules => terraform::parse_modules_manifest(file, id)
             .map_or_else(failed, Parsed::TerraformModules),
         FileFormat::Json if plan_json::is_plan(file.text()) => {
-            Parsed::Done(plan_json::parse(file, id, known_providers))
+            Parsed::Done(plan_json::parse(file, id))
         }
         FileFormat::Json => Parsed::Skipped,
         // A Helm chart's templates are not YAML until rendered: lint `helm template` output instead.

@@ -13,7 +13,7 @@
 //! not placements, and neither are resources of providers that neither the resource table nor the
 //! policy knows (`random_id`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use hcl_edit::expr::{Expression, TraversalOperator};
@@ -81,16 +81,11 @@ pub fn is_plan(text: &str) -> bool {
 }
 
 /// Reads one plan file: a placement for each managed resource instance of a cloud provider.
-pub fn parse(file: &SourceFile, id: SourceId, known_providers: &BTreeSet<String>) -> FileOutput {
-    parse_with(file, id, known_providers, &RESOURCES)
+pub fn parse(file: &SourceFile, id: SourceId) -> FileOutput {
+    parse_with(file, id, &RESOURCES)
 }
 
-fn parse_with(
-    file: &SourceFile,
-    id: SourceId,
-    known_providers: &BTreeSet<String>,
-    table: &Table,
-) -> FileOutput {
+fn parse_with(file: &SourceFile, id: SourceId, table: &Table) -> FileOutput {
     let mut out = FileOutput::default();
     let root = match parse_strict(id, file.text(), |span| {
         ParseIssue::new(
@@ -116,7 +111,7 @@ fn parse_with(
             return out;
         }
     };
-    let mut reader = Reader::new(root, id, file.rel.clone(), known_providers, table);
+    let mut reader = Reader::new(root, id, file.rel.clone(), table);
     if reader.check_header(root) {
         reader.read(root);
     }
@@ -325,7 +320,6 @@ struct Instance<'s, 'd, 'a> {
 struct Reader<'d, 'a> {
     id: SourceId,
     path: Arc<str>,
-    known_providers: &'d BTreeSet<String>,
     table: &'d Table,
     variables: Option<&'d Object<'a>>,
     provider_configs: Option<&'d Object<'a>>,
@@ -341,13 +335,7 @@ struct Reader<'d, 'a> {
 }
 
 impl<'d, 'a> Reader<'d, 'a> {
-    fn new(
-        root: &'d Object<'a>,
-        id: SourceId,
-        path: Arc<str>,
-        known_providers: &'d BTreeSet<String>,
-        table: &'d Table,
-    ) -> Self {
+    fn new(root: &'d Object<'a>, id: SourceId, path: Arc<str>, table: &'d Table) -> Self {
         let configuration = root.get_object("configuration");
         let after_unknown = root
             .get_array("resource_changes")
@@ -368,7 +356,6 @@ impl<'d, 'a> Reader<'d, 'a> {
         Reader {
             id,
             path,
-            known_providers,
             table,
             variables: root.get_object("variables"),
             provider_configs: configuration.and_then(|c| c.get_object("provider_config")),
@@ -535,9 +522,7 @@ impl<'d, 'a> Reader<'d, 'a> {
             ptype,
             spec,
             registry_id,
-        } = self
-            .table
-            .placing_provider(rtype, hint.as_deref(), self.known_providers)?;
+        } = self.table.placing_provider(rtype, hint.as_deref())?;
         let (address, name_span) = match obj.get_string("address") {
             Some(a) => (a.value.to_string(), self.span(a.range)),
             None => (format!("{rtype}.{name}"), self.span(obj.range)),
@@ -596,6 +581,7 @@ impl<'d, 'a> Reader<'d, 'a> {
             instances: Vec::new(),
             required_regions: Vec::new(),
             cluster: None,
+            provider_config: None,
             origin: Origin::Terraform,
             source: self.id,
         })
@@ -979,13 +965,12 @@ mod tests {
 
     /// With the embedded table: for input that is refused before any resource is read.
     fn run(text: &str) -> FileOutput {
-        parse(&file(text), SourceId(0), &BTreeSet::new())
+        parse(&file(text), SourceId(0))
     }
 
-    fn run_with(text: &str, table: &str, known: &[&str]) -> FileOutput {
+    fn run_with(text: &str, table: &str) -> FileOutput {
         let table: Table = toml::from_str(table).unwrap();
-        let known = known.iter().map(|k| (*k).to_owned()).collect();
-        parse_with(&file(text), SourceId(0), &known, &table)
+        parse_with(&file(text), SourceId(0), &table)
     }
 
     /// The text a span covers.
@@ -1006,6 +991,7 @@ mod tests {
 
     /// A table with the entries these tests rely on, whatever the embedded one holds.
     const TABLE: &str = r#"
+non_placing = ["null", "random"]
 [providers.alicloud]
 provider_region = ["region"]
 profile_attrs = ["profile"]
@@ -1056,7 +1042,7 @@ format = "cos-uri"
 
     #[test]
     fn alicloud_fixture_resolves_constant_alias_and_variable() {
-        let out = run_with(ALICLOUD, TABLE, &[]);
+        let out = run_with(ALICLOUD, TABLE);
         assert_eq!(out.issues, vec![]);
         let addresses: Vec<&str> = out.placements.iter().map(|p| p.address.as_str()).collect();
         // random_id has no region; the data source is not a placement
@@ -1130,7 +1116,7 @@ format = "cos-uri"
                 ],
             ),
         ] {
-            let out = parse(&file(text), SourceId(0), &BTreeSet::new());
+            let out = parse(&file(text), SourceId(0));
             assert_eq!(out.issues, vec![]);
             if text == TENCENTCLOUD {
                 let replica = &out.placements[0].replicas[0];
@@ -1147,7 +1133,7 @@ format = "cos-uri"
 
     #[test]
     fn tencentcloud_fixture_reads_the_cos_replica_and_the_aliased_bucket() {
-        let out = run_with(TENCENTCLOUD, TABLE, &[]);
+        let out = run_with(TENCENTCLOUD, TABLE);
         assert_eq!(out.issues, vec![]);
         let [source, target] = out.placements.as_slice() else {
             panic!("two buckets expected: {:?}", out.placements);
@@ -1273,7 +1259,7 @@ format = "cos-uri"
     }
 
     #[test]
-    fn data_sources_and_unknown_providers_are_not_placements() {
+    fn data_sources_and_non_placing_providers_are_not_placements() {
         let text = plan(
             r#"{"address": "data.alicloud_zones.z", "mode": "data", "type": "alicloud_zones", "name": "z", "values": {}},
                {"address": "null_resource.x", "mode": "managed", "type": "null_resource", "name": "x", "values": {}},
@@ -1282,9 +1268,8 @@ format = "cos-uri"
             r#""huaweicloud": {"name": "huaweicloud", "expressions": {"region": {"constant_value": "cn-east-3"}}}"#,
             "",
         );
-        assert!(run_with(&text, TABLE, &[]).placements.is_empty());
-        // a provider the policy knows is placed even without a table entry
-        let out = run_with(&text, TABLE, &["huaweicloud"]);
+        // a provider without a table entry is placed all the same (YL102 judges it)
+        let out = run_with(&text, TABLE);
         let [p] = out.placements.as_slice() else {
             panic!("one placement expected: {:?}", out.placements);
         };
@@ -1301,7 +1286,7 @@ format = "cos-uri"
             r#""aws": {"name": "aws", "expressions": {"region": {"constant_value": "cn-north-1"}}}"#,
             "",
         );
-        let out = run_with(&text, TABLE, &[]);
+        let out = run_with(&text, TABLE);
         let p = &out.placements[0];
         assert_eq!(region(p), "cn-northwest-1");
         let via = &p.region.as_ref().unwrap().via;
@@ -1316,7 +1301,7 @@ format = "cos-uri"
             r#""aws": {"name": "aws", "expressions": {"region": {"constant_value": "cn-north-1"}}}"#,
             r#""resource_changes": [{"address": "aws_s3_bucket.logs", "change": {"actions": ["create"], "after_unknown": {"region": true}}}],"#,
         );
-        let out = run_with(&text, TABLE, &[]);
+        let out = run_with(&text, TABLE);
         let p = &out.placements[0];
         assert_eq!(
             reason(p),
@@ -1356,7 +1341,7 @@ format = "cos-uri"
             ),
         ];
         for (config, expected) in cases {
-            let out = run_with(&plan(resource, config, ""), TABLE, &[]);
+            let out = run_with(&plan(resource, config, ""), TABLE);
             assert_eq!(reason(&out.placements[0]), expected, "{config}");
             assert!(
                 out.placements[0]
@@ -1370,7 +1355,7 @@ format = "cos-uri"
         let without_configuration = format!(
             r#"{{"format_version": "1.2", "planned_values": {{"root_module": {{"resources": [{resource}]}}}}}}"#
         );
-        let out = run_with(&without_configuration, TABLE, &[]);
+        let out = run_with(&without_configuration, TABLE);
         assert!(reason(&out.placements[0]).contains("no `configuration.provider_config`"));
     }
 
@@ -1386,7 +1371,7 @@ format = "cos-uri"
                "tencentcloud": {"name": "tencentcloud", "expressions": {"region": {"constant_value": "ap-shanghai-fsi"}}}"#,
             "",
         );
-        let out = run_with(&text, TABLE, &[]);
+        let out = run_with(&text, TABLE);
         let [google, mysql] = out.placements.as_slice() else {
             panic!("two placements expected: {:?}", out.placements);
         };
@@ -1411,7 +1396,7 @@ format = "cos-uri"
             r#""alicloud": {"name": "alicloud", "expressions": {"profile": {"constant_value": "finance"}}}"#,
             "",
         );
-        let out = run_with(&text, TABLE, &[]);
+        let out = run_with(&text, TABLE);
         assert_eq!(
             reason(&out.placements[0]),
             "provider `alicloud` takes its region from the profile named by `profile`, a file yunlint never reads"
@@ -1425,7 +1410,7 @@ format = "cos-uri"
             r#""alicloud": {"name": "alicloud", "expressions": {"region": {"references": ["var.regions[\"primary\"]", "var.regions"]}}}"#,
             r#""variables": {"regions": {"value": {"primary": "cn-beijing", "dr": "cn-hongkong"}}},"#,
         );
-        let out = run_with(&text, TABLE, &[]);
+        let out = run_with(&text, TABLE);
         let p = &out.placements[0];
         assert_eq!(region(p), "cn-beijing");
         let via = &p.region.as_ref().unwrap().via;
@@ -1453,7 +1438,7 @@ format = "cos-uri"
       "module": {"module_calls": {"db": {"module": {"resources": [
         {"address": "alicloud_db_instance.a", "mode": "managed", "type": "alicloud_db_instance",
          "name": "a", "provider_config_key": "module.dr.module.db:alicloud"}]}}}}}}}}}"#;
-        let out = run_with(text, TABLE, &[]);
+        let out = run_with(text, TABLE);
         assert_eq!(out.issues, vec![]);
         let p = &out.placements[0];
         assert_eq!(
@@ -1489,7 +1474,7 @@ format = "cos-uri"
                 r#""module": {"module_calls""#,
                 r#""module": {"variables": {"region": {"default": "cn-shanghai-finance-1"}}, "module_calls""#,
             );
-        let out = run_with(&defaulted, TABLE, &[]);
+        let out = run_with(&defaulted, TABLE);
         let p = &out.placements[0];
         assert_eq!(region(p), "cn-shanghai-finance-1");
         let via = &p.region.as_ref().unwrap().via;
@@ -1508,7 +1493,7 @@ format = "cos-uri"
    "change": {"actions": ["create"], "before": null, "after": {"zone_id": "cn-beijing-h"}, "after_unknown": {"id": true}}}],
   "configuration": {"provider_config": {"alicloud": {"name": "alicloud",
     "expressions": {"region": {"constant_value": "cn-beijing"}}}}, "root_module": {}}}"#;
-        let out = run_with(text, TABLE, &[]);
+        let out = run_with(text, TABLE);
         let [p] = out.placements.as_slice() else {
             panic!("one placement expected: {:?}", out.placements);
         };
@@ -1526,7 +1511,7 @@ format = "cos-uri"
             r#""resource_changes": [{"address": "tencentcloud_cos_bucket.b", "change": {"actions": ["create"],
                 "after_unknown": {"replica_rules": [{"destination_bucket": true}, {}]}}}],"#,
         );
-        let out = run_with(&text, TABLE, &[]);
+        let out = run_with(&text, TABLE);
         let replicas = &out.placements[0].replicas;
         assert_eq!(replicas.len(), 2);
         assert_eq!(replicas[0].region.as_ref().unwrap().value, "ap-guangzhou");

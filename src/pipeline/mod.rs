@@ -1,5 +1,6 @@
 //! The pass: discover → parse → resolve → check → suppress, one step per function.
 
+mod locate;
 mod read;
 
 use std::collections::BTreeSet;
@@ -63,6 +64,8 @@ pub struct LintRun {
     pub fixed: usize,
     /// Files passed over, with the reason (too large, not a regular file, a link out of the tree).
     pub skipped: Vec<(String, String)>,
+    /// Things declared that place nothing, with the reason (`count = 0`): (address, reason).
+    pub notes: Vec<(String, String)>,
     /// Files whose reading crashed (a bug in yunlint): the run must end with exit 2.
     pub internal_errors: Vec<String>,
     pub elapsed: Duration,
@@ -118,7 +121,11 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     config.root = context.root.clone();
     let selection = Selection::new(&options.select, &options.ignore, &config.rule_levels)
         .map_err(Failure::Selector)?;
-    let baseline = options.baseline.as_deref().map(load_baseline).transpose()?;
+    let baseline = options
+        .baseline
+        .as_deref()
+        .map(|path| load_baseline(path, config.max_file_size))
+        .transpose()?;
 
     // discover: the whole project root, and the named paths (a named file is read even when
     // the walk passes it over)
@@ -144,14 +151,24 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     }
 
     // parse
-    let inputs = inputs(options, &context, std::mem::take(&mut discovered.files))?;
-    let known_providers: BTreeSet<String> = config.policy.providers.keys().cloned().collect();
+    let mut inputs = inputs(
+        options,
+        &context,
+        config.max_file_size,
+        std::mem::take(&mut discovered.files),
+    )?;
+    // Whatever the walk could not read is a YL901 at its path, never passed over.
+    inputs.extend(
+        std::mem::take(&mut discovered.unreadable)
+            .into_iter()
+            .map(|(path, why)| Input::Unreadable(path, why)),
+    );
     let parsed = read::read_all(
         inputs,
+        config.max_file_size,
         sources.next_id().0,
         cwd,
         &config.root,
-        &known_providers,
     );
     let internal_errors = parsed
         .iter()
@@ -166,7 +183,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         .collect();
 
     // resolve
-    let resolved = resolve(parsed, options, &config, cwd, known_providers, &mut sources);
+    let resolved = resolve(parsed, options, &config, cwd, &mut sources);
     read_paths.extend(resolved.also_read.iter().cloned());
     let files = read_paths
         .iter()
@@ -256,6 +273,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
                 (relative_display(&absolute, cwd), reason.clone())
             })
             .collect(),
+        notes: resolved.notes,
         internal_errors,
         elapsed: started.elapsed(),
     })
@@ -294,21 +312,24 @@ fn load_config(
     today: Date,
     sources: &mut SourceMap,
 ) -> Result<Config, Failure> {
+    let named = options.config.is_some() && !options.isolated;
     let file = match &options.config {
         _ if options.isolated => None,
         Some(file) => Some(file.clone()),
-        None => Some(context.root.join(config::CONFIG_FILE_NAME)).filter(|f| f.is_file()),
+        None => Some(context.root.join(config::CONFIG_FILE_NAME))
+            .filter(|f| f.symlink_metadata().is_ok()),
     };
-    config::load(file.as_deref(), cwd, today, sources)
+    config::load(file.as_deref(), named, cwd, today, sources)
         .map_err(|failure| Failure::from_config(failure, std::mem::take(sources)))
 }
 
-fn load_baseline(path: &Path) -> Result<Baseline, Failure> {
+fn load_baseline(path: &Path, limit: u64) -> Result<Baseline, Failure> {
     let failed = |message: String| Failure::Baseline {
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+    let bytes = crate::guarded_read::read(path, limit, None).map_err(|e| failed(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| failed("not valid UTF-8".into()))?;
     Baseline::parse(&text).map_err(failed)
 }
 
@@ -316,6 +337,7 @@ fn load_baseline(path: &Path) -> Result<Baseline, Failure> {
 fn inputs(
     options: &LintOptions,
     context: &Context,
+    limit: u64,
     discovered: Vec<discover::DiscoveredFile>,
 ) -> Result<Vec<Input>, Failure> {
     let mut inputs: Vec<Input> = discovered
@@ -325,14 +347,23 @@ fn inputs(
     if let Some((name, text)) = &options.stdin
         && let Some(format) = discover::classify(Path::new(name))
     {
+        if text.len() as u64 > limit {
+            return Err(Failure::Unreadable {
+                path: PathBuf::from("standard input"),
+                error: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("larger than the {limit}-byte limit (`[discovery] max_file_size`)"),
+                ),
+            });
+        }
         let path = context.stdin.clone().unwrap_or_else(|| PathBuf::from(name));
         inputs.push(Input::Stdin(path, format, text.clone()));
     }
     for path in &options.var_files {
-        if !path.is_file() {
+        if let Err(error) = std::fs::metadata(path) {
             return Err(Failure::Unreadable {
                 path: path.clone(),
-                error: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+                error,
             });
         }
         inputs.push(Input::VarFile(path.clone()));
@@ -349,6 +380,8 @@ struct Resolved {
     placements: Vec<Box<Placement>>,
     issues: Vec<ParseIssue>,
     unverifiable: Vec<crate::frontends::Unverifiable>,
+    /// Blocks that create nothing (`count = 0`), for `--verbose`.
+    notes: Vec<(String, String)>,
     /// Every `yunlint: allow` comment, and a finding for each that cannot be read.
     suppressions: Vec<Suppression>,
     invalid_suppressions: Vec<Finding>,
@@ -363,7 +396,6 @@ fn resolve(
     options: &LintOptions,
     config: &Config,
     cwd: &Path,
-    known_providers: BTreeSet<String>,
     sources: &mut SourceMap,
 ) -> Resolved {
     // One output for every file: a FileOutput per file would be 72 bytes each, mostly empty.
@@ -408,7 +440,13 @@ fn resolve(
             Parsed::Crashed | Parsed::Skipped => {}
         }
     }
-    let (units, mut also_read) = terragrunt_units(&terragrunt_files, &config.root, cwd, sources);
+    let (units, mut also_read) = terragrunt_units(
+        &terragrunt_files,
+        &config.root,
+        config.max_file_size,
+        cwd,
+        sources,
+    );
     let root_configs = root_configs(config, cwd, sources, &mut output, &mut also_read);
     output.issues.extend(units.issues);
     output.unverifiable.extend(units.unverifiable);
@@ -424,7 +462,6 @@ fn resolve(
             vars,
             rel_paths,
             project_root: config.root.clone(),
-            known_providers,
             downloaded,
             units: &units.units,
             root_configs: &root_configs,
@@ -433,15 +470,19 @@ fn resolve(
     // The declarations are the largest structure of a run: gone before the next pass.
     drop(tf_files);
     drop(var_files);
+    // Before the cluster pass: a cluster created in Terraform may be placed by its zone alone.
+    locate::complete(&mut output.placements, &config.policy);
     if !manifest_files.is_empty() {
         let terraform = clusters::TerraformIndex::new(output.placements.iter().map(|p| &**p));
-        let placed = clusters::place(&manifest_files, &config.clusters, &terraform);
+        let mut placed = clusters::place(&manifest_files, &config.clusters, &terraform);
+        locate::complete(&mut placed.placements, &config.policy);
         output.append(placed);
     }
     Resolved {
         placements: output.placements,
         issues: output.issues,
         unverifiable: output.unverifiable,
+        notes: output.notes,
         suppressions,
         invalid_suppressions,
         also_read,
@@ -460,15 +501,18 @@ fn root_configs(
     for entry in &config.terraform_roots {
         let mut var_files = Vec::new();
         for (path, span) in &entry.var_files {
-            let text = match std::fs::read_to_string(path) {
-                Ok(text) => text,
-                Err(e) => {
-                    output
-                        .issues
-                        .push(ParseIssue::new(*span, format!("cannot read var file: {e}")));
-                    continue;
-                }
-            };
+            let text =
+                match crate::guarded_read::read(path, config.max_file_size, Some(&config.root))
+                    .map(|bytes| crate::source::decode(bytes).0)
+                {
+                    Ok(text) => text,
+                    Err(e) => {
+                        output
+                            .issues
+                            .push(ParseIssue::new(*span, format!("cannot read var file: {e}")));
+                        continue;
+                    }
+                };
             if !also_read.contains(path) {
                 also_read.push(path.clone());
             }
@@ -502,6 +546,7 @@ fn root_configs(
 fn terragrunt_units(
     files: &[terraform::terragrunt::TgFile],
     root: &Path,
+    max_file_size: u64,
     cwd: &Path,
     sources: &mut SourceMap,
 ) -> (terraform::terragrunt::Units, Vec<PathBuf>) {
@@ -511,10 +556,11 @@ fn terragrunt_units(
     let mut issues = Vec::new();
     let mut read = Vec::new();
     let mut load = |path: &Path| {
-        if !path.starts_with(root) || !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        if !path.starts_with(root) {
             return None;
         }
-        let text = std::fs::read_to_string(path).ok()?;
+        let bytes = crate::guarded_read::read(path, max_file_size, Some(root)).ok()?;
+        let (text, _) = crate::source::decode(bytes);
         read.push(path.to_path_buf());
         let id = sources.add(SourceFile::from_disk(
             relative_display(path, cwd),

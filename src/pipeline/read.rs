@@ -1,7 +1,6 @@
 //! The parse step: every input read (never failing: an unreadable or non-UTF-8 file is a parse
 //! issue) and parsed in parallel, each file isolated from a panic in another.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -16,12 +15,17 @@ pub enum Input {
     File(PathBuf, FileFormat),
     Stdin(PathBuf, FileFormat, String),
     VarFile(PathBuf),
+    /// A directory or file the walk could not read, and why: a YL901 at its path.
+    Unreadable(PathBuf, String),
 }
 
 impl Input {
     fn path(&self) -> &Path {
         match self {
-            Input::File(p, _) | Input::Stdin(p, _, _) | Input::VarFile(p) => p,
+            Input::File(p, _)
+            | Input::Stdin(p, _, _)
+            | Input::VarFile(p)
+            | Input::Unreadable(p, _) => p,
         }
     }
 }
@@ -41,10 +45,10 @@ pub struct ReadFile {
 /// Every input read and parsed, in the order given, with ids from `base` on.
 pub fn read_all(
     inputs: Vec<Input>,
+    limit: u64,
     base: u32,
     cwd: &Path,
     root: &Path,
-    known_providers: &BTreeSet<String>,
 ) -> Vec<ReadFile> {
     inputs
         .into_par_iter()
@@ -55,7 +59,7 @@ pub fn read_all(
             // A bug in one front end must not take the other files down: the file is reported
             // and the run ends with exit 2 (the panic hook has printed what happened).
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                load_and_parse(input, id, cwd, root, known_providers)
+                load_and_parse(input, id, limit, cwd, root)
             }))
             .unwrap_or_else(|_| {
                 let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
@@ -79,22 +83,18 @@ pub fn read_all(
 
 /// Reads one file (never failing: an unreadable or non-UTF-8 file is a parse issue), parses it and
 /// reads its suppression comments.
-fn load_and_parse(
-    input: Input,
-    id: SourceId,
-    cwd: &Path,
-    root: &Path,
-    known_providers: &BTreeSet<String>,
-) -> ReadFile {
+fn load_and_parse(input: Input, id: SourceId, limit: u64, cwd: &Path, root: &Path) -> ReadFile {
     let is_var_file = matches!(input, Input::VarFile(_));
     let on_disk = !matches!(input, Input::Stdin(..));
+    let is_walk_error = matches!(input, Input::Unreadable(..));
     let (path, format, bytes) = match input {
         Input::File(path, format) => {
-            let bytes = std::fs::read(&path);
+            // Discovery has kept links inside the walked directory.
+            let bytes = crate::guarded_read::read(&path, limit, None);
             (path, format, bytes)
         }
         Input::VarFile(path) => {
-            let bytes = std::fs::read(&path);
+            let bytes = crate::guarded_read::read(&path, limit, None);
             let format = if path.to_string_lossy().ends_with(".json") {
                 FileFormat::TerraformVarsJson
             } else {
@@ -103,11 +103,17 @@ fn load_and_parse(
             (path, format, bytes)
         }
         Input::Stdin(path, format, text) => (path, format, Ok(text.into_bytes())),
+        Input::Unreadable(path, why) => (
+            path,
+            FileFormat::Descriptor,
+            Err(std::io::Error::other(why)),
+        ),
     };
     let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
     let display = relative_display(&absolute, cwd);
     let rel = relative_display(&absolute, root);
     let (text, issue) = match bytes {
+        Err(e) if is_walk_error => (String::new(), Some((0, e.to_string()))),
         Err(e) => (String::new(), Some((0, format!("cannot read file: {e}")))),
         Ok(bytes) => decode(bytes),
     };
@@ -121,7 +127,7 @@ fn load_and_parse(
             issues: vec![ParseIssue::new(Span::new(id, offset..offset), message)],
             ..FileOutput::default()
         }),
-        None => frontends::parse(format, &file, id, known_providers),
+        None => frontends::parse(format, &file, id),
     };
     let (suppressions, invalid_suppressions) = if suppress::inline::has_comments(&file) {
         suppress::inline::scan(&file, id)

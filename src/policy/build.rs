@@ -8,7 +8,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::raw::{RawCertified, RawClassBound, RawPolicy, RawProvider};
-use super::registry::{Certification, ProviderEntry, Unlisted};
+use super::registry::{Certification, Normalize, ProviderEntry, Unlisted};
 use super::{BUILTIN_GROUPS, ClassBound, Classify, Policy, RegionSet, Residency};
 use crate::config::ConfigError;
 use crate::source::{SourceId, Span};
@@ -27,6 +27,9 @@ pub struct PolicyBuilder {
     errors: Vec<ConfigError>,
     /// How many more "did you mean" suggestions to compute for unknown groups.
     suggestions_left: usize,
+    /// Groups whose expansion failed (and was reported): not expanded again. Groups that refer
+    /// twice to the next, level after level, would otherwise be expanded 2^depth times.
+    failed_groups: std::collections::BTreeSet<String>,
 }
 
 /// A `[[residency]]` entry whose `allow` list waits for every layer's groups.
@@ -59,12 +62,14 @@ impl PolicyBuilder {
                 groups: BTreeMap::new(),
                 residency: Vec::new(),
                 classify: Vec::new(),
+                classify_set: globset::GlobSet::empty(),
                 today,
             },
             groups: BTreeMap::new(),
             residency: Vec::new(),
             errors: Vec::new(),
             suggestions_left: 20,
+            failed_groups: std::collections::BTreeSet::new(),
         }
     }
 
@@ -230,6 +235,39 @@ impl PolicyBuilder {
                 ),
             }
         }
+        if let Some(pattern) = &raw.zone_pattern {
+            match regex::Regex::new(pattern.get_ref()) {
+                Ok(re) if re.capture_names().any(|n| n == Some("region")) => {
+                    entry.zone_pattern = Some(re);
+                }
+                Ok(_) => self.error(
+                    span(source, pattern),
+                    "`zone_pattern` has no `region` group",
+                    Some("name the part that is the region: `^(?P<region>.+)-[a-z]$`".into()),
+                ),
+                Err(e) => self.error(
+                    span(source, pattern),
+                    format!(
+                        "`zone_pattern` is not a regular expression: {}",
+                        e.to_string().lines().last().unwrap_or_default()
+                    ),
+                    None,
+                ),
+            }
+        }
+        if let Some(steps) = &raw.normalize {
+            entry.normalize.clear();
+            for step in steps {
+                match Normalize::parse(step.get_ref()) {
+                    Some(n) => entry.normalize.push(n),
+                    None => self.error(
+                        span(source, step),
+                        format!("`{}` is not a region rewrite", step.get_ref()),
+                        Some("use `\"lowercase\"` or `\"remove-spaces\"`".into()),
+                    ),
+                }
+            }
+        }
         self.policy.providers.insert(entry.id.clone(), entry);
     }
 
@@ -248,6 +286,25 @@ impl PolicyBuilder {
 
     /// Expands groups and residency lists, checks every entry, and returns the policy or every error.
     pub fn finish(mut self) -> Result<Policy, Vec<ConfigError>> {
+        let mut classify = globset::GlobSetBuilder::new();
+        for c in &self.policy.classify {
+            classify.add(c.matcher.glob().clone());
+        }
+        match classify.build() {
+            Ok(set) => self.policy.classify_set = set,
+            Err(e) => {
+                if let Some(first) = self.policy.classify.first().map(|c| c.span) {
+                    self.error(
+                        first,
+                        format!(
+                            "the `[[classify]]` globs cannot be compiled together: {}",
+                            e.kind()
+                        ),
+                        Some("use fewer or simpler globs".into()),
+                    );
+                }
+            }
+        }
         let names: Vec<String> = self.groups.keys().cloned().collect();
         for name in names {
             let mut stack = Vec::new();
@@ -337,6 +394,9 @@ impl PolicyBuilder {
         if let Some(done) = self.policy.groups.get(name) {
             return Some(done.clone());
         }
+        if self.failed_groups.contains(name) {
+            return None;
+        }
         let (name_span, members) = self.groups.get(name)?.clone();
         if stack.iter().any(|n| n == name) {
             self.error(
@@ -362,8 +422,13 @@ impl PolicyBuilder {
         stack.push(name.to_owned());
         let set = self.expand_members(&members, stack);
         stack.pop();
-        if let Some(set) = &set {
-            self.policy.groups.insert(name.to_owned(), set.clone());
+        match &set {
+            Some(set) => {
+                self.policy.groups.insert(name.to_owned(), set.clone());
+            }
+            None => {
+                self.failed_groups.insert(name.to_owned());
+            }
         }
         set
     }

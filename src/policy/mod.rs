@@ -11,7 +11,7 @@ use globset::GlobMatcher;
 use jiff::civil::Date;
 
 pub use build::{PolicyBuilder, normalize_address_glob, plain_date};
-pub use registry::{Certification, ProviderEntry, RegionClass, Unlisted};
+pub use registry::{Certification, Normalize, ProviderEntry, RegionClass, Unlisted};
 
 use crate::model::Placement;
 use crate::source::Span;
@@ -34,6 +34,9 @@ pub struct Policy {
     pub groups: BTreeMap<String, RegionSet>,
     pub residency: Vec<Residency>,
     pub classify: Vec<Classify>,
+    /// Every `classify` glob, compiled once: the i-th glob is `classify[i]`'s. Matching them one
+    /// by one made 5,000 entries against 5,000 workloads 25 million matches.
+    pub classify_set: globset::GlobSet,
     /// The date certifications are judged at (`--as-of`, else today).
     pub today: Date,
 }
@@ -156,11 +159,16 @@ impl Policy {
         // A Terraform address may carry its root module (`envs/prod:module.db.x.y`): globs match
         // the address with and without it.
         let bare = placement.address.split_once(':').map(|(_, a)| a);
-        let matched = self.classify.iter().find(|c| {
-            c.matcher.is_match(&placement.address)
-                || bare.is_some_and(|a| c.matcher.is_match(a))
-                || c.matcher.is_match(&*placement.path)
-        });
+        let first = |text: &str| self.classify_set.matches(text).into_iter().min();
+        let matched = [
+            first(&placement.address),
+            bare.and_then(first),
+            first(&placement.path),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .and_then(|i| self.classify.get(i));
         match matched {
             Some(c) => EffectiveClass {
                 value: c.data_class,

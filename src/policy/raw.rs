@@ -107,6 +107,10 @@ pub struct RawProvider {
     pub non_mainland: Option<Vec<Spanned<String>>>,
     pub aliases: Option<BTreeMap<String, Spanned<String>>>,
     pub unlisted: Option<Spanned<String>>,
+    /// A regular expression a zone id matches, whose `region` group is the zone's region.
+    pub zone_pattern: Option<Spanned<String>>,
+    /// How the provider rewrites a region before using it: `"lowercase"`, `"remove-spaces"`.
+    pub normalize: Option<Vec<Spanned<String>>>,
 }
 
 /// `certified = true | false | "unknown"`.

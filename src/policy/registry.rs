@@ -67,8 +67,41 @@ pub struct ProviderEntry {
     pub non_mainland: Vec<String>,
     pub aliases: BTreeMap<String, String>,
     pub unlisted: Unlisted,
+    /// A zone id's grammar: the `region` group of a match is the region the zone lies in.
+    pub zone_pattern: Option<regex::Regex>,
+    /// The rewrites the provider applies to a region as written (azurerm reads `China East 2` as
+    /// `chinaeast2`), in order.
+    pub normalize: Vec<Normalize>,
     /// The key of the entry that last set it (the pack's or the user's).
     pub defined_at: Span,
+}
+
+/// One rewrite a provider applies to a region as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Normalize {
+    Lowercase,
+    RemoveSpaces,
+}
+
+impl Normalize {
+    pub const ALL: [(&'static str, Normalize); 2] = [
+        ("lowercase", Normalize::Lowercase),
+        ("remove-spaces", Normalize::RemoveSpaces),
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map(|(_, n)| *n)
+    }
+
+    fn apply(self, region: &str) -> String {
+        match self {
+            Normalize::Lowercase => region.to_lowercase(),
+            Normalize::RemoveSpaces => region.chars().filter(|c| !c.is_whitespace()).collect(),
+        }
+    }
 }
 
 impl ProviderEntry {
@@ -87,8 +120,26 @@ impl ProviderEntry {
             non_mainland: Vec::new(),
             aliases: BTreeMap::new(),
             unlisted: Unlisted::Unknown,
+            zone_pattern: None,
+            normalize: Vec::new(),
             defined_at,
         }
+    }
+
+    /// The region as the provider reads it, when that differs from what is written.
+    pub fn normalized(&self, region: &str) -> Option<String> {
+        let mut out = region.to_owned();
+        for step in &self.normalize {
+            out = step.apply(&out);
+        }
+        (out != region).then_some(out)
+    }
+
+    /// The region a zone id lies in, by the provider's zone grammar.
+    pub fn region_of_zone(&self, zone: &str) -> Option<String> {
+        let pattern = self.zone_pattern.as_ref()?;
+        let region = pattern.captures(zone)?.name("region")?.as_str();
+        (!region.is_empty()).then(|| region.to_owned())
     }
 
     /// The region id an alias stands for (`shjr` → `ap-shanghai-fsi`), or the region itself.
@@ -156,6 +207,32 @@ mod tests {
     #[test]
     fn aliases_classify_as_their_region() {
         assert_eq!(entry().classify("shjr"), RegionClass::Finance);
+    }
+
+    #[test]
+    fn a_zone_grammar_gives_the_zone_s_region() {
+        let mut e = entry();
+        e.zone_pattern = regex::Regex::new(r"^(?P<region>.+?)-?[a-z]$").ok();
+        assert_eq!(
+            e.region_of_zone("cn-hongkong-b").as_deref(),
+            Some("cn-hongkong")
+        );
+        assert_eq!(
+            e.region_of_zone("cn-shanghai-finance-1z").as_deref(),
+            Some("cn-shanghai-finance-1")
+        );
+        assert_eq!(e.region_of_zone("3"), None);
+        e.zone_pattern = None;
+        assert_eq!(e.region_of_zone("cn-hongkong-b"), None);
+    }
+
+    #[test]
+    fn normalizing_follows_the_provider_s_rewrites() {
+        let mut e = entry();
+        assert_eq!(e.normalized("China East 2"), None);
+        e.normalize = vec![Normalize::Lowercase, Normalize::RemoveSpaces];
+        assert_eq!(e.normalized("China East 2").as_deref(), Some("chinaeast2"));
+        assert_eq!(e.normalized("chinaeast2"), None);
     }
 
     #[test]

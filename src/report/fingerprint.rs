@@ -2,8 +2,10 @@
 //! Quality `fingerprint`).
 //!
 //! The recipe and the hash are the baseline's ([`baseline::entry`]): rule code, file relative to
-//! the project root, placement address and message, never a line number, so an alert survives
-//! edits above it and `--baseline` and code scanning agree on what "the same finding" is. Those
+//! the project root, placement address and where it is about (provider and region, and a
+//! replica's role, provider and region), never a line number, so an alert survives edits above it,
+//! a workload that moves is a new alert, and `--baseline` and code scanning agree on what "the
+//! same finding" is. Those
 //! tools also want fingerprints unique within a report, so findings that share one (the same
 //! message twice in a file for one placement) are told apart by their rank among equals, in output
 //! order.

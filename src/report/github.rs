@@ -7,7 +7,8 @@
 //! runner's (actions/toolkit `command.ts`): `%`, `\r` and `\n` in the message; those and `:` and
 //! `,` in property values.
 
-use super::{Summary, message_with_help, utf16_positions};
+use super::visible::{visible, visible_lines};
+use super::{Summary, utf16_positions};
 use crate::finding::{Finding, Severity};
 use crate::source::SourceMap;
 
@@ -29,9 +30,9 @@ fn command(sources: &SourceMap, finding: &Finding) -> String {
         Severity::Warning => "warning",
     };
     let (start, end) = utf16_positions(sources, finding.primary.span);
-    let file = &sources.get(finding.primary.span.source).display;
+    let file = visible(&sources.get(finding.primary.span.source).display);
     let mut properties = vec![
-        format!("file={}", escape_property(file)),
+        format!("file={}", escape_property(&file)),
         format!("line={}", start.line),
     ];
     if start.line == end.line {
@@ -42,11 +43,21 @@ fn command(sources: &SourceMap, finding: &Finding) -> String {
         properties.push(format!("endColumn={}", end.column));
     }
     let title = format!("{} {}", finding.rule.code, finding.rule.name);
+    // Repository text is made visible first: an ESC sequence would reach the log raw, and a
+    // newline in a value would read as the message's own line break.
+    let message = match &finding.help {
+        Some(help) => format!(
+            "{}\nhelp: {}",
+            visible(&finding.message),
+            visible_lines(help)
+        ),
+        None => visible(&finding.message).into_owned(),
+    };
     properties.push(format!("title={}", escape_property(&title)));
     format!(
         "::{kind} {}::{}\n",
         properties.join(","),
-        escape_data(&message_with_help(finding))
+        escape_data(&message)
     )
 }
 

@@ -10,9 +10,10 @@ use miette::{
 use owo_colors::OwoColorize;
 
 use super::Summary;
+use super::visible::visible;
 use crate::config::ConfigError;
 use crate::finding::{Finding, Label, Severity};
-use crate::source::{SourceFile, SourceId, SourceMap};
+use crate::source::{SourceFile, SourceMap};
 
 /// Width the reports are wrapped at.
 const WIDTH: usize = 100;
@@ -86,10 +87,169 @@ impl Diagnostic for View {
     }
 }
 
-/// A file for miette, read from the lines around each span only. miette's own `SourceCode` for
-/// text scans from the start of the file for every snippet: quadratic when a file has thousands
-/// of findings.
-struct Snippets(Arc<SourceFile>);
+/// Lines of context miette shows around a snippet's labels (its default).
+const CONTEXT_LINES: usize = 1;
+
+/// A line longer than this many characters is cut in a snippet: a minified file or a 1 MiB
+/// comment would otherwise be printed whole in every report that points at it, and miette cannot
+/// render a label past column 65,535.
+const LINE_CHARS: usize = 160;
+
+/// Characters kept before and after the labels on a cut line.
+const AROUND_LABELS: usize = 40;
+
+/// The lines of one file that a diagnostic shows, ready for miette: only the lines around its
+/// labels (miette's own `SourceCode` for text scans from the start of the file for every snippet:
+/// quadratic when a file has thousands of findings), long lines cut around the labels, and
+/// control characters written visibly (a snippet line could otherwise carry an ESC sequence or a
+/// line that GitHub's runner reads as a command).
+struct Snippets {
+    file: Arc<SourceFile>,
+    name: String,
+    /// The lines shown, as printed.
+    window: String,
+    /// 0-based line of the file where `window` starts.
+    first_line: usize,
+    /// (offset in the file, offset in `window`) at each character kept: both increase.
+    map: Vec<(usize, usize)>,
+}
+
+impl Snippets {
+    /// The lines around `spans` (byte ranges of `file`).
+    fn new(file: Arc<SourceFile>, spans: &[std::ops::Range<usize>]) -> Self {
+        let text = file.text().clone();
+        let len = text.len();
+        let lo = spans.iter().map(|s| s.start.min(len)).min().unwrap_or(0);
+        let hi = spans
+            .iter()
+            .map(|s| s.end.min(len))
+            .max()
+            .unwrap_or(0)
+            .max(lo);
+        let (base, first_line) = file.line_start_before(lo, CONTEXT_LINES);
+        let mut window = String::new();
+        let mut map = Vec::new();
+        let mut line_start = base;
+        let mut after = 0;
+        while line_start <= len {
+            let full_end = text[line_start..]
+                .find('\n')
+                .map_or(len, |i| line_start + i + 1);
+            let newline = full_end > line_start && text.as_bytes()[full_end - 1] == b'\n';
+            let mut end = if newline { full_end - 1 } else { full_end };
+            if newline && end > line_start && text.as_bytes()[end - 1] == b'\r' {
+                end -= 1;
+            }
+            let on_line: Vec<_> = spans
+                .iter()
+                .filter(|s| s.start <= end && s.end >= line_start)
+                .collect();
+            let (keep_from, keep_to) = keep(&text, line_start, end, &on_line);
+            if keep_from > line_start {
+                window.push('…');
+            }
+            for (i, c) in text[keep_from..keep_to].char_indices() {
+                map.push((keep_from + i, window.len()));
+                if c == '\t' {
+                    window.push(c);
+                } else {
+                    super::visible::push_char(&mut window, c);
+                }
+            }
+            map.push((keep_to, window.len()));
+            if keep_to < end {
+                window.push('…');
+            }
+            if newline {
+                window.push('\n');
+            }
+            if full_end > hi || full_end == len {
+                after += 1;
+            }
+            if after > CONTEXT_LINES || full_end == len {
+                break;
+            }
+            line_start = full_end;
+        }
+        Snippets {
+            name: super::visible::visible(&file.display).into_owned(),
+            file,
+            window,
+            first_line,
+            map,
+        }
+    }
+
+    /// Where an offset of the file is in the window (clamped to what was kept).
+    fn to_window(&self, offset: usize) -> usize {
+        let i = self.map.partition_point(|&(o, _)| o <= offset);
+        self.map.get(i.saturating_sub(1)).map_or(0, |&(_, w)| w)
+    }
+
+    /// Where an offset of the window was in the file.
+    fn to_file(&self, offset: usize) -> usize {
+        let i = self.map.partition_point(|&(_, w)| w <= offset);
+        self.map.get(i.saturating_sub(1)).map_or(0, |&(o, _)| o)
+    }
+
+    fn labeled(&self, label: &Label, primary: bool) -> LabeledSpan {
+        let start = self.to_window(label.span.start());
+        let end = self.to_window(label.span.end()).max(start);
+        let text = Some(super::visible::visible(&label.text).into_owned());
+        if primary {
+            LabeledSpan::new_primary_with_span(text, (start, end - start))
+        } else {
+            LabeledSpan::new_with_span(text, (start, end - start))
+        }
+    }
+}
+
+/// The byte range of the line `start..end` that a snippet shows: all of it when it is short,
+/// else the part around the labels on it (or its beginning, without one).
+fn keep(
+    text: &str,
+    start: usize,
+    end: usize,
+    labels: &[&std::ops::Range<usize>],
+) -> (usize, usize) {
+    let line = &text[start..end];
+    if line.len() <= LINE_CHARS || line.chars().count() <= LINE_CHARS {
+        return (start, end);
+    }
+    // The byte offset `n` characters before or after `at`, within the line.
+    let back = |at: usize, n: usize| {
+        text[start..at]
+            .char_indices()
+            .rev()
+            .nth(n.saturating_sub(1))
+            .map_or(start, |(i, _)| start + i)
+    };
+    let forward = |at: usize, n: usize| {
+        text[at..end]
+            .char_indices()
+            .nth(n)
+            .map_or(end, |(i, _)| at + i)
+    };
+    let snap = |mut at: usize| {
+        at = at.clamp(start, end);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let (from, to) = match (
+        labels.iter().map(|s| s.start).min(),
+        labels.iter().map(|s| s.end).max(),
+    ) {
+        (Some(lo), Some(hi)) => {
+            let from = back(snap(lo), AROUND_LABELS);
+            let to = forward(snap(hi), AROUND_LABELS);
+            (from, to.min(forward(from, LINE_CHARS)))
+        }
+        _ => (start, forward(start, LINE_CHARS)),
+    };
+    (from, to.max(from))
+}
 
 impl SourceCode for Snippets {
     fn read_span<'a>(
@@ -98,37 +258,26 @@ impl SourceCode for Snippets {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let file = &self.0;
-        let offset = span.offset().min(file.text().len());
-        let (base, first_line) = file.line_start_before(offset, context_lines_before);
-        let local = SourceSpan::new((offset - base).into(), span.len());
-        let window = &file.text().as_bytes()[base..];
-        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let contents =
+            self.window
+                .as_bytes()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // miette puts the primary label's line and byte column in the header: the file's own.
+        let column = if context_lines_before == 0 {
+            let at = self.to_file(span.offset());
+            at - self.file.line_start_before(at, 0).0
+        } else {
+            contents.column()
+        };
         let data: &'a [u8] = contents.data();
         Ok(Box::new(MietteSpanContents::new_named(
-            file.display.to_string(),
+            self.name.clone(),
             data,
-            SourceSpan::new(
-                (contents.span().offset() + base).into(),
-                contents.span().len(),
-            ),
-            contents.line() + first_line,
-            contents.column(),
-            contents.line_count() + first_line,
+            *contents.span(),
+            contents.line() + self.first_line,
+            column,
+            contents.line_count() + self.first_line,
         )))
-    }
-}
-
-fn named(sources: &SourceMap, id: SourceId) -> Snippets {
-    Snippets(sources.get(id).clone())
-}
-
-fn labeled(label: &Label, primary: bool) -> LabeledSpan {
-    let span = (label.span.start(), label.span.end() - label.span.start());
-    if primary {
-        LabeledSpan::new_primary_with_span(Some(label.text.clone()), span)
-    } else {
-        LabeledSpan::new_with_span(Some(label.text.clone()), span)
     }
 }
 
@@ -143,8 +292,6 @@ struct Head {
 
 /// Groups secondary labels by file: those in the primary's file stay, the others become notes.
 fn view(sources: &SourceMap, head: Head, primary: &Label, secondary: &[Label]) -> View {
-    let mut labels = vec![labeled(primary, true)];
-    let mut related: Vec<View> = Vec::new();
     let line_of = |label: &Label| {
         sources
             .get(label.span.source)
@@ -152,31 +299,47 @@ fn view(sources: &SourceMap, head: Head, primary: &Label, secondary: &[Label]) -
             .line
     };
     let primary_line = line_of(primary);
+    let mut near = vec![primary];
+    let mut related: Vec<View> = Vec::new();
     for label in secondary {
         // miette shows every line between two labels of a snippet: a far label becomes a note
-        let near = line_of(label).abs_diff(primary_line) <= NEAR_LINES;
-        if label.span.source == primary.span.source && near {
-            labels.push(labeled(label, false));
+        if label.span.source == primary.span.source
+            && line_of(label).abs_diff(primary_line) <= NEAR_LINES
+        {
+            near.push(label);
         } else {
+            let source = Snippets::new(
+                sources.get(label.span.source).clone(),
+                &[label.span.range()],
+            );
             related.push(View {
-                message: label.text.clone(),
+                message: visible(&label.text).into_owned(),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
                 url: None,
-                source: named(sources, label.span.source),
-                labels: vec![labeled(label, true)],
+                labels: vec![source.labeled(label, true)],
+                source,
                 related: Vec::new(),
             });
         }
     }
+    let source = Snippets::new(
+        sources.get(primary.span.source).clone(),
+        &near.iter().map(|l| l.span.range()).collect::<Vec<_>>(),
+    );
+    let labels = near
+        .iter()
+        .enumerate()
+        .map(|(i, l)| source.labeled(l, i == 0))
+        .collect();
     View {
-        message: head.message,
+        message: visible(&head.message).into_owned(),
         code: head.code,
         severity: head.severity,
-        help: head.help,
+        help: head.help.map(|h| super::visible::visible_lines(&h)),
         url: head.url,
-        source: named(sources, primary.span.source),
+        source,
         labels,
         related,
     }
@@ -206,7 +369,9 @@ impl Human {
 
     fn render_view(&self, view: &View, out: &mut String) {
         // Rendering into a String cannot fail; a formatter error would only drop this one report.
-        let _ = self.handler.render_report(out, view);
+        let mut text = String::new();
+        let _ = self.handler.render_report(&mut text, view);
+        out.push_str(&super::visible::without_commands(text));
     }
 
     pub fn finding(&self, sources: &SourceMap, finding: &Finding, out: &mut String) {
@@ -244,7 +409,7 @@ impl Human {
                 out.push_str(&format!(
                     "{}: {}\n",
                     self.paint_lead("error"),
-                    error.message
+                    visible(&error.message)
                 ));
             }
         }

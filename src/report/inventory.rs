@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::json::DOCUMENT_VERSION;
+use super::visible::{csv_cell, visible, without_commands};
 use crate::frontends::Unverifiable;
 use crate::model::{Placement, Resolution, Resolved};
 use crate::policy::{ClassOrigin, Policy};
@@ -165,11 +166,12 @@ pub fn render_table(
         "CLASS".into(),
     ]];
     let unknown = || "?".to_owned();
+    let shown = |text: &str| visible(text).into_owned();
     for row in self::rows(sources, placements, unverifiable, policy) {
         let primary = row.role == PRIMARY;
         rows.push([
             if primary {
-                row.address.to_owned()
+                shown(row.address)
             } else {
                 format!("  └ {}", row.role)
             },
@@ -178,9 +180,9 @@ pub fn render_table(
             } else {
                 String::new()
             },
-            row.provider.map_or_else(unknown, str::to_owned),
-            row.region.map_or_else(unknown, str::to_owned),
-            row.zones.join(","),
+            row.provider.map_or_else(unknown, shown),
+            row.region.map_or_else(unknown, shown),
+            shown(&row.zones.join(",")),
             match (primary, row.data_class) {
                 (false, _) => String::new(),
                 (true, Some(c)) => c.to_string(),
@@ -201,7 +203,7 @@ pub fn render_table(
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
-    out
+    without_commands(out)
 }
 
 /// One line of the CSV and Markdown inventories: a placement, or one of its replicas.
@@ -348,13 +350,13 @@ pub fn render_csv(
     }
     for record in &records {
         writer
-            .write_record(record)
+            .write_record(record.iter().map(|cell| csv_cell(cell).into_owned()))
             .expect("writing CSV to memory cannot fail");
     }
     let bytes = writer
         .into_inner()
         .expect("flushing CSV to memory cannot fail");
-    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+    without_commands(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
 }
 
 /// A Markdown inline code span holding `text` as a GitHub-flavoured table cell: `|` escaped (GFM
@@ -364,7 +366,7 @@ fn code_cell(text: &str) -> String {
     if text.is_empty() {
         return String::new();
     }
-    let text = text.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let text = visible(text).replace('|', "\\|");
     let longest = text
         .split(|c| c != '`')
         .map(str::len)
@@ -434,7 +436,7 @@ mod tests {
         assert_eq!(code_cell("a|b"), "`a\\|b`");
         assert_eq!(code_cell("a`b"), "``a`b``");
         assert_eq!(code_cell("`a"), "`` `a ``");
-        assert_eq!(code_cell("a\nb"), "`a b`");
+        assert_eq!(code_cell("a\nb"), "`a\\nb`");
         assert_eq!(code_cell(""), "");
     }
 }

@@ -66,6 +66,17 @@ struct FindingDoc<'a> {
     start: PositionDoc,
     end: PositionDoc,
     placement: Option<PlacementDoc<'a>>,
+    /// The finding's other labels: where its value came from, the resources a provider
+    /// configuration's finding covers.
+    related: Vec<RelatedDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedDoc<'a> {
+    file: &'a str,
+    start: PositionDoc,
+    end: PositionDoc,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -109,6 +120,19 @@ pub fn render(sources: &SourceMap, findings: &[Finding], summary: &Summary) -> S
                         region: s.region.as_deref(),
                         replica: s.replica.as_deref(),
                     }),
+                    related: f
+                        .secondary
+                        .iter()
+                        .map(|label| {
+                            let (start, end) = positions(sources, label.span);
+                            RelatedDoc {
+                                file: &sources.get(label.span.source).display,
+                                start: start.into(),
+                                end: end.into(),
+                                message: &label.text,
+                            }
+                        })
+                        .collect(),
                 }
             })
             .collect(),

@@ -9,6 +9,7 @@ pub mod inventory;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod visible;
 
 use std::time::Duration;
 

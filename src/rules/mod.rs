@@ -20,6 +20,7 @@ mod unknown_provider;
 mod unknown_region;
 mod unresolved_region;
 mod unused_suppression;
+mod zone_outside_region;
 
 use std::collections::BTreeMap;
 
@@ -41,6 +42,7 @@ pub use unknown_provider::UnknownProvider;
 pub use unknown_region::UnknownRegion;
 pub use unresolved_region::UnresolvedRegion;
 pub use unused_suppression::UnusedSuppression;
+pub use zone_outside_region::ZoneOutsideRegion;
 
 use crate::finding::{Finding, FindingSubject, Label, Severity};
 use crate::model::{Placement, Replica, Resolution, Resolved};
@@ -171,11 +173,20 @@ impl Subject<'_> {
     }
 
     pub fn finding_subject(&self) -> FindingSubject {
+        let mut places = vec![place(
+            None,
+            &self.placement.provider.value,
+            &self.placement.region,
+        )];
+        if let Some(r) = self.replica {
+            places.push(replica_place(r));
+        }
         FindingSubject {
             address: self.placement.address.clone(),
             provider: self.provider().value.clone(),
             region: self.region().as_ref().ok().map(|r| r.value.clone()),
             replica: self.replica.map(|r| r.role.value.as_str().to_owned()),
+            places,
         }
     }
 
@@ -189,6 +200,23 @@ impl Subject<'_> {
 }
 
 /// A check over one subject. Rules see placements and the policy only: no files, environment or clock.
+/// `alicloud cn-hangzhou`, `dr alicloud cn-hongkong`; `?` for a region that is not known.
+fn place(role: Option<&str>, provider: &str, region: &Resolution<String>) -> String {
+    let region = region.as_ref().map_or("?", |r| r.value.as_str());
+    match role {
+        Some(role) => format!("{role} {provider} {region}"),
+        None => format!("{provider} {region}"),
+    }
+}
+
+fn replica_place(replica: &Replica) -> String {
+    place(
+        Some(replica.role.value.as_str()),
+        &replica.provider.value,
+        &replica.region,
+    )
+}
+
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
 
@@ -206,6 +234,7 @@ pub static RULES: &[&RuleMeta] = &[
     &UnresolvedRegion::META,
     &RegionNotAllowed::META,
     &RegionConstraintConflict::META,
+    &ZoneOutsideRegion::META,
     &ReplicaOutsideJurisdiction::META,
     &MissingDataClass::META,
     &ParseError::META,
@@ -229,7 +258,11 @@ static DECISION_CHAIN: &[&dyn Rule] = &[
 ];
 
 /// Rules checked on every subject besides the chain.
-static INDEPENDENT: &[&dyn Rule] = &[&MissingDataClass, &RegionConstraintConflict];
+static INDEPENDENT: &[&dyn Rule] = &[
+    &MissingDataClass,
+    &RegionConstraintConflict,
+    &ZoneOutsideRegion,
+];
 
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
     RULES.iter().copied()
@@ -357,20 +390,123 @@ pub fn check(
                     replica,
                     class,
                 });
-            let mut out = Vec::new();
+            let mut out: Vec<Finding> = Vec::new();
             for subject in subjects {
                 let decided = DECISION_CHAIN
                     .iter()
                     .filter(|r| selection.severity(r.meta()).is_some())
                     .find_map(|r| r.check(&subject, policy));
-                out.extend(decided);
-                out.extend(INDEPENDENT.iter().filter_map(|r| r.check(&subject, policy)));
+                for finding in decided
+                    .into_iter()
+                    .chain(INDEPENDENT.iter().filter_map(|r| r.check(&subject, policy)))
+                {
+                    merge_or_push(&mut out, finding, subject.replica);
+                }
             }
             out.into_iter().filter_map(|f| selection.apply(f))
         })
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
+    merge_groups(findings)
+}
+
+/// A replica's finding that says what its placement's finding already says, at the same place
+/// (a backup on the same uncertified provider), is the same finding: it is merged into the
+/// placement's, whose identity then covers the replica's place too.
+fn merge_or_push(out: &mut Vec<Finding>, finding: Finding, replica: Option<&Replica>) {
+    if let Some(replica) = replica
+        && let Some(same) = out.iter_mut().find(|f| {
+            f.rule.code == finding.rule.code
+                && f.message == finding.message
+                && f.primary.span == finding.primary.span
+                && f.subject.as_ref().is_some_and(|s| s.replica.is_none())
+        })
+    {
+        if let Some(subject) = &mut same.subject {
+            subject.places.push(replica_place(replica));
+        }
+        return;
+    }
+    out.push(finding);
+}
+
+/// A configuration's findings listed one by one up to this many related locations.
+const MAX_GROUP_LABELS: usize = 50;
+
+/// Findings about a provider configuration rather than a placement (an unregistered provider, a
+/// region only the environment sets) become one finding per configuration and rule, at the
+/// configuration, with every placement that uses it as a related location. `findings` is sorted,
+/// and so is the result.
+fn merge_groups(findings: Vec<Finding>) -> Vec<Finding> {
+    if findings.iter().all(|f| f.group.is_none()) {
+        return findings;
+    }
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut merged: BTreeMap<(&'static str, String), (usize, Vec<Label>)> = BTreeMap::new();
+    for finding in findings {
+        let Some(group) = finding.group.as_deref() else {
+            out.push(finding);
+            continue;
+        };
+        let key = (finding.rule.code, group.config.address.clone());
+        let member = Label::new(
+            finding.primary.span,
+            format!(
+                "`{}` uses it",
+                finding.subject.as_ref().map_or("", |s| s.address.as_str())
+            ),
+        );
+        match merged.get_mut(&key) {
+            Some((_, members)) => {
+                if !members.iter().any(|m| m.span == member.span) {
+                    members.push(member);
+                }
+            }
+            None => {
+                merged.insert(key, (out.len(), vec![member]));
+                out.push(finding);
+            }
+        }
+    }
+    for (index, members) in merged.into_values() {
+        let finding = &mut out[index];
+        let Some(group) = finding.group.take() else {
+            continue;
+        };
+        let count = members.len();
+        let uses = if count == 1 {
+            "resource uses"
+        } else {
+            "resources use"
+        };
+        finding.message = format!("{} ({count} {uses} it)", group.message);
+        finding.primary = Label::new(group.config.span, group.label);
+        let shown = members.len().min(MAX_GROUP_LABELS);
+        let mut secondary: Vec<Label> = members.into_iter().take(shown).collect();
+        if count > shown {
+            let last = secondary
+                .last()
+                .map(|l| l.span)
+                .unwrap_or(group.config.span);
+            secondary.push(Label::new(last, format!("and {} more", count - shown)));
+        }
+        // Where the configuration's value came from stays in the chain.
+        secondary.extend(
+            finding
+                .secondary
+                .drain(..)
+                .filter(|l| l.span != group.config.span),
+        );
+        finding.secondary = secondary;
+        if let Some(subject) = &mut finding.subject {
+            subject.address = group.config.address.clone();
+            subject.region = None;
+            subject.replica = None;
+            subject.places = vec![subject.provider.clone()];
+        }
+    }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
 }
 
 #[cfg(test)]

@@ -75,7 +75,17 @@ impl Rule for UnknownProvider {
             )
             .with_labels(Subject::via_labels(provider))
             .with_help(help)
-            .with_subject(subject.finding_subject()),
+            .with_subject(subject.finding_subject())
+            .with_group(subject.placement.provider_config.as_ref().map(|config| {
+                crate::finding::Group {
+                    config: config.clone(),
+                    message: format!(
+                        "provider `{}` of `{}` is not in the provider registry",
+                        provider.value, config.address
+                    ),
+                    label: "not in the provider registry".into(),
+                }
+            })),
         )
     }
 }

@@ -81,7 +81,22 @@ impl Rule for UnresolvedRegion {
             .with_help(unresolved.help.clone().unwrap_or_else(|| {
                 "set the region explicitly: a placement that cannot be verified never passes".into()
             }))
-            .with_subject(subject.finding_subject()),
+            .with_subject(subject.finding_subject())
+            .with_group(
+                subject
+                    .placement
+                    .provider_config
+                    .as_ref()
+                    .filter(|config| config.region_inherited && subject.replica.is_none())
+                    .map(|config| crate::finding::Group {
+                        config: config.clone(),
+                        message: format!(
+                            "region of `{}` cannot be determined: {}",
+                            config.address, unresolved.reason
+                        ),
+                        label: "region unknown for every resource that uses it".into(),
+                    }),
+            ),
         )
     }
 }

@@ -1,7 +1,9 @@
 //! The baseline: today's findings recorded once (`--write-baseline`), hidden on later runs
-//! (`--baseline`) so that only new problems fail. A finding's fingerprint is its code, file,
-//! placement address and message: line numbers are not part of it, so moving or reformatting code
-//! keeps it.
+//! (`--baseline`) so that only new problems fail. A finding's fingerprint is its identity: code,
+//! file, placement address and where it is about (the placement's provider and region, and the
+//! replica's role, provider and region), so a workload that moves is a new finding; line numbers
+//! are not part of it, so moving or reformatting code keeps it. A finding about no placement (a
+//! file that does not parse) is identified by its message instead.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::finding::Finding;
 use crate::source::SourceMap;
 
-pub const BASELINE_VERSION: u32 = 1;
+/// Version 2: fingerprints include where a finding is about. Version 1 fingerprints did not, so a
+/// baselined finding hid its workload's move abroad; such a baseline is refused with a message.
+pub const BASELINE_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Entry {
@@ -18,6 +22,9 @@ pub struct Entry {
     pub code: String,
     pub file: String,
     pub address: Option<String>,
+    /// Where the finding is about (`alicloud cn-hangzhou`, `dr alicloud cn-shenzhen`).
+    #[serde(default)]
+    pub places: Vec<String>,
     pub message: String,
 }
 
@@ -38,21 +45,27 @@ pub fn stable_hash(text: &str) -> String {
     format!("{hash:016x}")
 }
 
-/// A finding's identity across runs: code, file (relative to the project root), address, message.
+/// A finding's identity across runs: code, file (relative to the project root), then the address
+/// and places of what it is about, or its message when it is about no placement.
 pub fn entry(finding: &Finding, sources: &SourceMap) -> Entry {
     let file = sources.get(finding.primary.span.source).rel.to_string();
     let address = finding.subject.as_ref().map(|s| s.address.clone());
-    let key = format!(
-        "{}\u{1f}{file}\u{1f}{}\u{1f}{}",
-        finding.rule.code,
-        address.as_deref().unwrap_or(""),
-        finding.message
-    );
+    let places = finding
+        .subject
+        .as_ref()
+        .map(|s| s.places.clone())
+        .unwrap_or_default();
+    let what = match &finding.subject {
+        Some(subject) => format!("{}\u{1f}{}", subject.address, subject.places.join("\u{1e}")),
+        None => finding.message.clone(),
+    };
+    let key = format!("{}\u{1f}{file}\u{1f}{what}", finding.rule.code);
     Entry {
         fingerprint: stable_hash(&key),
         code: finding.rule.code.to_owned(),
         file,
         address,
+        places,
         message: finding.message.clone(),
     }
 }
@@ -76,6 +89,9 @@ impl Baseline {
     pub fn parse(text: &str) -> Result<Self, String> {
         let baseline: Baseline =
             serde_json::from_str(text).map_err(|e| format!("not a yunlint baseline: {e}"))?;
+        if baseline.version == 1 {
+            return Err("baseline version 1 was written by an earlier yunlint, whose fingerprints did not say where a workload runs (a baselined finding could hide its move abroad); review today's findings and write a new baseline with `yunlint check --write-baseline FILE`".into());
+        }
         if baseline.version != BASELINE_VERSION {
             return Err(format!(
                 "baseline version {} is not supported (this yunlint reads version {BASELINE_VERSION})",
@@ -129,15 +145,20 @@ mod tests {
     #[test]
     fn other_versions_and_other_documents_are_refused() {
         assert!(
-            Baseline::parse("{\"version\": 2, \"findings\": []}")
+            Baseline::parse("{\"version\": 3, \"findings\": []}")
                 .unwrap_err()
-                .contains("version 2")
+                .contains("version 3")
+        );
+        assert!(
+            Baseline::parse("{\"version\": 1, \"findings\": []}")
+                .unwrap_err()
+                .contains("write a new baseline with `yunlint check --write-baseline FILE`")
         );
         assert!(
             Baseline::parse("[]")
                 .unwrap_err()
                 .starts_with("not a yunlint baseline")
         );
-        assert!(Baseline::parse("{\"version\": 1, \"findings\": []}").is_ok());
+        assert!(Baseline::parse("{\"version\": 2, \"findings\": []}").is_ok());
     }
 }

@@ -128,6 +128,8 @@ pub struct ProviderDecl {
     /// `alicloud` or `alicloud.dr`.
     pub key: String,
     pub ptype: String,
+    /// The block's header (`provider "alicloud"`).
+    pub span: Span,
     pub attrs: Attrs,
 }
 
@@ -180,6 +182,10 @@ pub struct Decls {
     pub locals: Vec<(String, Expr)>,
     pub providers: Vec<ProviderDecl>,
     pub resources: Vec<ResourceDecl>,
+    /// `data` blocks, read like resources.
+    pub data: Vec<ResourceDecl>,
+    /// `output` blocks: each name and its `value`.
+    pub outputs: Vec<(String, Expr)>,
     pub calls: Vec<CallDecl>,
     /// A `.tfvars` file's `name = value` lines.
     pub values: Vec<(String, Expr)>,
@@ -196,6 +202,10 @@ impl Decls {
         exprs.extend(self.variables.iter_mut().filter_map(|v| v.default.as_mut()));
         exprs.extend(self.locals.iter_mut().map(|(_, e)| e));
         exprs.extend(self.values.iter_mut().map(|(_, e)| e));
+        exprs.extend(self.outputs.iter_mut().map(|(_, e)| e));
+        for d in &mut self.data {
+            exprs.extend(d.attrs.0.iter_mut().map(|(_, e)| e));
+        }
         for p in &mut self.providers {
             exprs.extend(p.attrs.0.iter_mut().map(|(_, e)| e));
         }
@@ -227,11 +237,11 @@ impl Decls {
 /// is 3), in both syntaxes.
 pub const MAX_PATH_DEPTH: usize = 4;
 
-/// Resource attributes worth keeping: meta-arguments, tags, and every attribute path the resource
-/// table names (regions, zones, replica destinations). Any other attribute is never read.
+/// Resource attributes worth keeping: every top-level argument (another resource may refer to it,
+/// `azurerm_resource_group.rg.location`), and the nested attribute paths the resource table names
+/// (zones, replica destinations). Other nested attributes are never read.
 pub fn is_resource_attr_read(path: &str) -> bool {
-    matches!(path, "count" | "for_each" | "tags" | "labels")
-        || super::table::ATTRIBUTE_PATHS.contains(path)
+    !path.contains('.') || super::table::ATTRIBUTE_PATHS.contains(path)
 }
 
 #[cfg(test)]

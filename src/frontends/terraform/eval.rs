@@ -1,19 +1,29 @@
-//! Evaluates Terraform expressions with the `hcl` crate's evaluator, keeping the chain of places
-//! each value came through. Anything it cannot know statically is an error with the reason: never a
-//! guess.
+//! Evaluates Terraform expressions as `terraform plan` would, keeping the chain of places each value
+//! came through. What Terraform knows only after apply (data sources, computed attributes, impure
+//! functions) is an unknown value with the reason, and stays unknown through every operator,
+//! template, function and collection built from it: never a guess, never a fallback.
+//!
+//! The evaluator works on `hcl-edit`'s syntax trees. An evaluation has a budget, shared by a whole
+//! root: a bound on the steps taken and on the size of every value built along the way. A value
+//! past it is unknown with that reason.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
-use hcl::Value;
-use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 use hcl_edit::Span as _;
-use hcl_edit::expr::{Expression as EditExpr, TraversalOperator};
-use hcl_edit::visit::{Visit, visit_expr};
+use hcl_edit::expr::{
+    BinaryOperator, Expression as EditExpr, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::template::{Directive, Element, Template};
 
-use super::decl::{Expr, Simple};
-use crate::model::Via;
+use super::decl::{CallDecl, Expr, ResourceDecl, Simple};
+use super::functions;
+use super::module::ModuleDef;
+pub use super::value::{Reason, Value};
+use super::value::{equal, number_string, weight};
+use crate::model::{ProviderConfig, Via};
 use crate::source::Span;
 
 /// A value and where it came from, nearest first.
@@ -25,12 +35,97 @@ pub struct Val {
 
 type MemberChain = Option<Vec<Via>>;
 
-/// Why a value is unknown.
-pub type Reason = String;
-
 /// A `locals` entry.
 pub struct LocalDef<'a> {
     pub expr: &'a Expr,
+}
+
+/// Which instance of a repeated block an expression is evaluated for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Repetition {
+    /// A block without `count` or `for_each`.
+    #[default]
+    Single,
+    /// `count.index`.
+    Count(u64),
+    /// `each.key` and `each.value`.
+    Each { key: String, value: Value },
+    /// A block whose `count` or `for_each` is unknown: why.
+    Unknown(Reason),
+}
+
+impl Repetition {
+    /// The instance key as Terraform writes it in an address: `[0]`, `["a"]`.
+    pub fn address_suffix(&self) -> String {
+        match self {
+            Repetition::Single => String::new(),
+            Repetition::Count(i) => format!("[{i}]"),
+            Repetition::Each { key, .. } => format!("[{}]", serde_json::Value::from(key.as_str())),
+            Repetition::Unknown(_) => "[*]".to_owned(),
+        }
+    }
+}
+
+/// The instances of a block with `count` or `for_each`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Instances {
+    /// Neither: one instance.
+    Single,
+    /// The instances, in Terraform's order (indexes, or keys sorted).
+    Known(Vec<Repetition>),
+    /// `count` or `for_each` is unknown: why.
+    Unknown(Reason),
+}
+
+/// Instances beyond this many are not evaluated one by one.
+pub const MAX_INSTANCES: usize = 1024;
+
+/// Child module instances, as a module call's `module.<name>` reference needs them.
+pub trait Children<'s> {
+    /// The scope of the instance `rep` of `call`, made by `parent`.
+    fn child(
+        &'s self,
+        parent: &Scope<'s>,
+        call: &'s CallDecl,
+        rep: &Repetition,
+    ) -> Result<Rc<Scope<'s>>, Reason>;
+}
+
+/// Bounds that keep hostile Terraform from taking the linter down: a chain of locals deeper than
+/// this, more evaluation steps than this in one root, or a value heavier than this (string bytes
+/// plus elements) anywhere in an evaluation is unknown instead. Real configurations stay far below.
+const MAX_LOCAL_DEPTH: usize = 256;
+pub const MAX_VALUE_WEIGHT: usize = 1_000_000;
+const MAX_STEPS: u64 = 4_000_000;
+
+/// The evaluation budget of one root, shared by its module instances.
+#[derive(Default)]
+pub struct Budget {
+    steps: Cell<u64>,
+    exhausted: Cell<bool>,
+}
+
+impl Budget {
+    fn spend(&self, steps: u64) -> bool {
+        let total = self.steps.get().saturating_add(steps);
+        self.steps.set(total);
+        if total > MAX_STEPS {
+            self.exhausted.set(true);
+        }
+        !self.exhausted.get()
+    }
+}
+
+fn over_steps() -> Value {
+    Value::Unknown(format!(
+        "evaluating it takes more than {MAX_STEPS} steps, more than yunlint spends on one root"
+    ))
+}
+
+pub fn too_large() -> Value {
+    Value::Unknown(format!(
+        "a value computed on the way is too large to evaluate statically (more than {MAX_VALUE_WEIGHT} bytes or elements)"
+    ))
 }
 
 /// The names an expression can refer to in one module instance.
@@ -38,97 +133,69 @@ pub struct Scope<'a> {
     pub vars: BTreeMap<String, Result<Val, Reason>>,
     pub locals: BTreeMap<String, LocalDef<'a>>,
     pub path_module: String,
+    /// The address prefix of the module instance (`module.app["a"].`).
+    pub prefix: String,
+    /// How deeply the module instance nests.
+    pub depth: usize,
+    /// The module's declarations, for references to resources, data sources and module calls.
+    module: Option<&'a ModuleDef<'a>>,
+    children: Option<&'a dyn Children<'a>>,
+    /// Each provider configuration the instance sees, by key (`alicloud.dr`).
+    pub providers: RefCell<BTreeMap<String, ProviderSlot>>,
+    budget: Rc<Budget>,
     cache: RefCell<BTreeMap<String, Result<Val, Reason>>>,
     /// `(local, member)` → the member's chain, computed once.
     member_chains: RefCell<BTreeMap<(String, String), MemberChain>>,
     evaluating: RefCell<BTreeSet<String>>,
+    instances: RefCell<BTreeMap<String, Instances>>,
+    child_scopes: RefCell<BTreeMap<String, Result<Rc<Scope<'a>>, Reason>>>,
 }
 
-/// A name an expression refers to: `local.regions.primary` → ("local", "regions", "primary").
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Reference {
-    root: String,
-    attr: Option<String>,
-    /// The next step when it is a literal key: it narrows the chain of a `locals` object.
-    member: Option<String>,
+/// A provider configuration as a module instance sees it: its region and its identity.
+#[derive(Clone)]
+pub struct ProviderSlot {
+    pub region: Result<Val, Reason>,
+    pub config: ProviderConfigs,
 }
 
-#[derive(Default)]
-struct References {
-    refs: Vec<Reference>,
-    /// The functions called, by name.
-    calls: BTreeSet<String>,
+/// A configuration's identity as resources with a region of their own see it, and as the others
+/// do (whose unresolved region is then the configuration's problem).
+#[derive(Clone)]
+pub struct ProviderConfigs {
+    own_region: Arc<ProviderConfig>,
+    inherited_region: Arc<ProviderConfig>,
 }
 
-fn literal_key(op: &TraversalOperator) -> Option<String> {
-    match op {
-        TraversalOperator::GetAttr(ident) => Some(ident.as_str().to_owned()),
-        TraversalOperator::Index(EditExpr::String(s)) => Some(s.as_str().to_owned()),
-        _ => None,
-    }
-}
-
-impl Visit for References {
-    fn visit_expr(&mut self, node: &EditExpr) {
-        match node {
-            EditExpr::Traversal(t) => {
-                if let EditExpr::Variable(root) = &t.expr {
-                    let attr = t.operators.first().and_then(|op| match op.value() {
-                        TraversalOperator::GetAttr(ident) => Some(ident.as_str().to_owned()),
-                        _ => None,
-                    });
-                    let member = t.operators.get(1).and_then(|op| literal_key(op.value()));
-                    self.refs.push(Reference {
-                        root: root.as_str().to_owned(),
-                        attr,
-                        member,
-                    });
-                }
-                visit_expr(self, &t.expr);
-                for op in &t.operators {
-                    if let TraversalOperator::Index(e) = op.value() {
-                        self.visit_expr(e);
-                    }
-                }
-            }
-            EditExpr::Variable(v) => self.refs.push(Reference {
-                root: v.as_str().to_owned(),
-                attr: None,
-                member: None,
-            }),
-            EditExpr::ForExpr(f) => {
-                // the iterator names are bound inside the expression
-                let bound: Vec<String> = std::iter::once(f.intro.value_var.as_str().to_owned())
-                    .chain(f.intro.key_var.as_ref().map(|k| k.as_str().to_owned()))
-                    .collect();
-                let mut inner = References::default();
-                hcl_edit::visit::visit_for_expr(&mut inner, f);
-                self.refs
-                    .extend(inner.refs.into_iter().filter(|r| !bound.contains(&r.root)));
-                self.calls.extend(inner.calls);
-            }
-            _ => visit_expr(self, node),
+impl ProviderConfigs {
+    pub fn new(address: String, span: Span, declared: bool) -> Self {
+        let own = ProviderConfig {
+            address,
+            span,
+            declared,
+            region_inherited: false,
+        };
+        let inherited = ProviderConfig {
+            region_inherited: true,
+            ..own.clone()
+        };
+        ProviderConfigs {
+            own_region: Arc::new(own),
+            inherited_region: Arc::new(inherited),
         }
     }
 
-    fn visit_func_call(&mut self, node: &hcl_edit::expr::FuncCall) {
-        if node.name.namespace.is_empty() {
-            self.calls.insert(node.name.name.as_str().to_owned());
+    pub fn get(&self, region_inherited: bool) -> Arc<ProviderConfig> {
+        if region_inherited {
+            self.inherited_region.clone()
+        } else {
+            self.own_region.clone()
         }
-        hcl_edit::visit::visit_func_call(self, node);
     }
 }
 
-fn describe_reference(root: &str, attr: Option<&str>) -> String {
-    match (root, attr) {
-        ("data", Some(a)) => format!("data source `data.{a}` (known only after apply)"),
-        ("module", Some(a)) => format!("output of `module.{a}` (not evaluated)"),
-        ("each" | "count", _) => format!("`{root}.*` of a repeated block"),
-        ("terraform", Some(a)) => format!("`terraform.{a}` (depends on the workspace)"),
-        (r, Some(a)) => format!("attribute of `{r}.{a}` (known only after apply)"),
-        (r, None) => format!("`{r}`"),
-    }
-}
+/// A Terraform error: what `try` and `can` catch.
+type Error = String;
+type Out = Result<Value, Error>;
 
 impl<'a> Scope<'a> {
     pub fn new(
@@ -140,10 +207,40 @@ impl<'a> Scope<'a> {
             vars,
             locals,
             path_module,
+            prefix: String::new(),
+            depth: 0,
+            module: None,
+            children: None,
+            providers: RefCell::new(BTreeMap::new()),
+            budget: Rc::new(Budget::default()),
             cache: RefCell::new(BTreeMap::new()),
             member_chains: RefCell::new(BTreeMap::new()),
             evaluating: RefCell::new(BTreeSet::new()),
+            instances: RefCell::new(BTreeMap::new()),
+            child_scopes: RefCell::new(BTreeMap::new()),
         }
+    }
+
+    /// The scope of a module instance, which can resolve references to the module's resources,
+    /// data sources and calls; `budget` is the root's.
+    pub fn with_module(
+        mut self,
+        module: &'a ModuleDef<'a>,
+        children: &'a dyn Children<'a>,
+        budget: Rc<Budget>,
+    ) -> Self {
+        self.module = Some(module);
+        self.children = Some(children);
+        self.budget = budget;
+        self
+    }
+
+    pub fn module(&self) -> Option<&'a ModuleDef<'a>> {
+        self.module
+    }
+
+    pub fn budget(&self) -> Rc<Budget> {
+        Rc::clone(&self.budget)
     }
 
     fn local(&self, name: &str) -> Result<Val, Reason> {
@@ -151,18 +248,21 @@ impl<'a> Scope<'a> {
             return done.clone();
         }
         let Some(def) = self.locals.get(name) else {
-            return Err(format!("`local.{name}` is not defined"));
+            return Err(format!(
+                "`local.{name}` is not declared, so Terraform stops with an error"
+            ));
         };
         if self.evaluating.borrow().len() >= MAX_LOCAL_DEPTH {
             return Err(format!(
                 "`local.{name}` is reached through more than {MAX_LOCAL_DEPTH} other locals"
             ));
         }
-        if !self.evaluating.borrow_mut().insert(name.to_owned()) {
+        let key = format!("local.{name}");
+        if !self.evaluating.borrow_mut().insert(key.clone()) {
             return Err(format!("`local.{name}` refers to itself"));
         }
         let result = self.eval_expr(def.expr, format!("`local.{name}` is defined here"));
-        self.evaluating.borrow_mut().remove(name);
+        self.evaluating.borrow_mut().remove(&key);
         self.cache
             .borrow_mut()
             .insert(name.to_owned(), result.clone());
@@ -188,8 +288,8 @@ impl<'a> Scope<'a> {
             return None;
         };
         let (_, value) = object.iter().find(|(key, _)| match key {
-            hcl_edit::expr::ObjectKey::Ident(i) => i.as_str() == member,
-            hcl_edit::expr::ObjectKey::Expression(EditExpr::String(s)) => s.as_str() == member,
+            ObjectKey::Ident(i) => i.as_str() == member,
+            ObjectKey::Expression(EditExpr::String(s)) => s.as_str() == member,
             _ => false,
         })?;
         let span = def.expr.inner_span(value.expr().span());
@@ -208,6 +308,16 @@ impl<'a> Scope<'a> {
     /// are evaluated from their text: parsing them again was the largest part of the Terraform
     /// pass.
     pub fn eval_expr(&self, expr: &Expr, note: impl Into<Arc<str>>) -> Result<Val, Reason> {
+        self.eval_expr_in(expr, note, &Repetition::Single)
+    }
+
+    /// Like [`Scope::eval_expr`], for one instance of a repeated block.
+    pub fn eval_expr_in(
+        &self,
+        expr: &Expr,
+        note: impl Into<Arc<str>>,
+        rep: &Repetition,
+    ) -> Result<Val, Reason> {
         let via = |note: Arc<str>| Via {
             span: expr.span,
             note,
@@ -218,11 +328,11 @@ impl<'a> Scope<'a> {
                 chain: vec![via(note.into())],
             }),
             Some(Simple::Number(n)) => Ok(Val {
-                value: Value::Number(n.into()),
+                value: Value::Number(n as f64),
                 chain: vec![via(note.into())],
             }),
             Some(Simple::Reference(root, name)) => {
-                let (value, _) = self.reference(root, name, None)?;
+                let value = self.reference(root, name)?;
                 let mut chain = vec![via(note.into())];
                 extend_chain(&mut chain, &value.chain);
                 Ok(Val {
@@ -230,29 +340,22 @@ impl<'a> Scope<'a> {
                     chain,
                 })
             }
-            None => self.eval(&expr.parse()?, expr.span, note),
+            None => self.eval_in(&expr.parse()?, expr.span, note, rep),
         }
     }
 
-    /// The value of `var.name` or `local.name`, and for `local.name.member` (when `member` is
-    /// given) the member's own chain when it is narrower than the value's.
-    fn reference(
-        &self,
-        root: &str,
-        name: &str,
-        member: Option<&str>,
-    ) -> Result<(Val, Option<Vec<Via>>), Reason> {
+    /// The value of `var.name` or `local.name`.
+    fn reference(&self, root: &str, name: &str) -> Result<Val, Reason> {
         if root == "var" {
-            let value = self
+            return self
                 .vars
                 .get(name)
-                .ok_or_else(|| format!("variable `{name}` is not declared"))?
-                .clone()?;
-            return Ok((value, None));
+                .ok_or_else(|| {
+                    format!("variable `{name}` is not declared, so Terraform stops with an error")
+                })?
+                .clone();
         }
-        let value = self.local(name)?;
-        let member_chain = member.and_then(|member| self.local_member_chain(name, member));
-        Ok((value, member_chain))
+        self.local(name)
     }
 
     /// Evaluates `expr` (written at `span`); `note` describes that place in the chain.
@@ -262,146 +365,1150 @@ impl<'a> Scope<'a> {
         span: Span,
         note: impl Into<Arc<str>>,
     ) -> Result<Val, Reason> {
-        let mut references = References::default();
-        references.visit_expr(expr);
-        let mut chain = vec![Via {
-            span,
-            note: note.into(),
-        }];
-        let mut var_obj = hcl::Map::new();
-        let mut local_obj = hcl::Map::new();
-        let mut seen = BTreeSet::new();
-        // A reference that cannot be resolved is left out of the context rather than failing at
-        // once: `try(local.missing, "x")` must still work. Its reason explains a failed evaluation.
-        let mut first_failure: Option<Reason> = None;
-        for reference in &references.refs {
-            if !seen.insert(reference.clone()) {
-                continue;
-            }
-            let resolved = match (reference.root.as_str(), &reference.attr) {
-                (root @ ("var" | "local"), Some(name)) => self
-                    .reference(root, name, reference.member.as_deref())
-                    .map(|(v, chain)| {
-                        let target = if root == "var" {
-                            &mut var_obj
-                        } else {
-                            &mut local_obj
-                        };
-                        (target, name, v, chain)
-                    }),
-                ("path", _) => continue,
-                (r, a) => Err(format!(
-                    "it depends on the {}",
-                    describe_reference(r, a.as_deref())
+        self.eval_in(expr, span, note, &Repetition::Single)
+    }
+
+    /// Like [`Scope::eval`], for one instance of a repeated block.
+    pub fn eval_in(
+        &self,
+        expr: &EditExpr,
+        span: Span,
+        note: impl Into<Arc<str>>,
+        rep: &Repetition,
+    ) -> Result<Val, Reason> {
+        let mut ev = Ev {
+            scope: self,
+            rep,
+            chain: vec![Via {
+                span,
+                note: note.into(),
+            }],
+            bound: Vec::new(),
+        };
+        let value = ev.expr(expr);
+        let chain = ev.chain;
+        match value {
+            Ok(Value::Unknown(reason)) => Err(reason),
+            Ok(value) => Ok(Val { value, chain }),
+            Err(e) => Err(format!("the expression cannot be evaluated ({e})")),
+        }
+    }
+
+    /// The instances of a resource, data source or module call of this module.
+    pub fn instances(&self, address: &str, attrs: &super::decl::Attrs) -> Instances {
+        if !attrs.has("count") && !attrs.has("for_each") {
+            return Instances::Single;
+        }
+        if let Some(done) = self.instances.borrow().get(address) {
+            return done.clone();
+        }
+        let found = self.instances_uncached(address, attrs);
+        self.instances
+            .borrow_mut()
+            .insert(address.to_owned(), found.clone());
+        found
+    }
+
+    fn instances_uncached(&self, address: &str, attrs: &super::decl::Attrs) -> Instances {
+        if let Some(expr) = attrs.get("count") {
+            return match self.eval_expr(expr, "count") {
+                Err(reason) => {
+                    Instances::Unknown(format!("the `count` of `{address}` is unknown: {reason}"))
+                }
+                Ok(v) => match v.value.as_u64() {
+                    Some(n) if n as usize > MAX_INSTANCES => Instances::Unknown(format!(
+                        "`{address}` has more than {MAX_INSTANCES} instances, more than yunlint evaluates one by one"
+                    )),
+                    Some(n) => Instances::Known((0..n).map(Repetition::Count).collect()),
+                    None => Instances::Unknown(format!(
+                        "the `count` of `{address}` is not a whole number, so Terraform stops with an error"
+                    )),
+                },
+            };
+        }
+        if let Some(expr) = attrs.get("for_each") {
+            let value = match self.eval_expr(expr, "for_each") {
+                Err(reason) => {
+                    return Instances::Unknown(format!(
+                        "the `for_each` of `{address}` is unknown: {reason}"
+                    ));
+                }
+                Ok(v) => v.value,
+            };
+            let reps: Option<Vec<Repetition>> = match value {
+                Value::Object(map) => Some(
+                    map.into_iter()
+                        .map(|(key, value)| Repetition::Each { key, value })
+                        .collect(),
+                ),
+                Value::Array(items) => {
+                    let keys: Option<BTreeSet<String>> = items
+                        .iter()
+                        .map(|v| match v {
+                            Value::String(s) => Some(s.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    keys.map(|keys| {
+                        keys.into_iter()
+                            .map(|k| Repetition::Each {
+                                value: Value::String(k.clone()),
+                                key: k,
+                            })
+                            .collect()
+                    })
+                }
+                _ => None,
+            };
+            return match reps {
+                Some(reps) if reps.len() > MAX_INSTANCES => Instances::Unknown(format!(
+                    "`{address}` has more than {MAX_INSTANCES} instances, more than yunlint evaluates one by one"
+                )),
+                Some(reps) => Instances::Known(reps),
+                None => Instances::Unknown(format!(
+                    "the `for_each` of `{address}` is unknown or is not a map or a set of strings"
                 )),
             };
-            let (target, name, value, member_chain) = match resolved {
-                Ok(found) => found,
-                Err(reason) => {
-                    first_failure.get_or_insert(reason);
-                    continue;
-                }
-            };
-            extend_chain(&mut chain, member_chain.as_deref().unwrap_or(&value.chain));
-            target.insert(name.clone(), value.value);
         }
-        if for_nesting(expr) > MAX_FOR_NESTING {
-            return Err(
-                "nested `for` expressions are too costly to evaluate statically (their sizes multiply)".into(),
-            );
+        Instances::Single
+    }
+
+    /// The scope of one instance of a module call of this module.
+    fn child_scope(&self, call: &'a CallDecl, rep: &Repetition) -> Result<Rc<Scope<'a>>, Reason> {
+        let key = format!("{}{}", call.name, rep.address_suffix());
+        if let Some(done) = self.child_scopes.borrow().get(&key) {
+            return done.clone();
         }
-        // Most values are literals or a bare `var.x` / `local.x`: no evaluator needed.
-        if let Some(value) = direct_value(expr, &var_obj, &local_obj) {
-            return Ok(Val { value, chain });
+        let made = match self.children {
+            Some(children) => children.child(self, call, rep),
+            None => Err(format!(
+                "the outputs of `module.{}` are not evaluated here",
+                call.name
+            )),
+        };
+        self.child_scopes.borrow_mut().insert(key, made.clone());
+        made
+    }
+
+    /// Evaluates `f` unless `key` is already being evaluated (a cycle).
+    fn guarded(&self, key: &str, f: impl FnOnce() -> Out) -> Out {
+        if self.evaluating.borrow().len() >= MAX_LOCAL_DEPTH {
+            return Ok(Value::Unknown(format!(
+                "`{key}` is reached through more than {MAX_LOCAL_DEPTH} other references"
+            )));
         }
-        let mut ctx = Context::new();
-        ctx.declare_var("var", Value::Object(var_obj));
-        ctx.declare_var("local", Value::Object(local_obj));
-        let mut path = hcl::Map::new();
-        path.insert("module".to_owned(), Value::String(self.path_module.clone()));
-        ctx.declare_var("path", Value::Object(path));
-        functions::declare(&mut ctx, &references.calls);
-        let expr = functions::fold_try(hcl::Expression::from(expr.clone()), &ctx);
-        match expr.evaluate(&ctx) {
-            Ok(value) if weight(&value, 0) > MAX_VALUE_WEIGHT => Err(
-                "the value is too large to evaluate statically (more than a million bytes or elements)".into(),
-            ),
-            Ok(value) => Ok(Val { value, chain }),
-            Err(e) => Err(first_failure.unwrap_or_else(|| {
-                format!(
-                    "the expression cannot be evaluated ({})",
-                    first_line(&e.to_string())
-                )
-            })),
+        if !self.evaluating.borrow_mut().insert(key.to_owned()) {
+            return Ok(Value::Unknown(format!("`{key}` refers to itself")));
         }
+        let out = f();
+        self.evaluating.borrow_mut().remove(key);
+        out
     }
 }
 
-/// Bounds that keep hostile Terraform from taking the linter down: a chain of locals deeper than
-/// this, `for` expressions nested deeper than this, or a value heavier than this (string bytes
-/// plus elements) is unresolved instead. Real configurations stay far below.
-const MAX_LOCAL_DEPTH: usize = 256;
-const MAX_FOR_NESTING: usize = 1;
-const MAX_VALUE_WEIGHT: usize = 1_000_000;
+/// One evaluation: the scope, the instance, the chain so far and the names bound by `for`.
+struct Ev<'e, 'a> {
+    scope: &'e Scope<'a>,
+    rep: &'e Repetition,
+    chain: Vec<Via>,
+    bound: Vec<(String, Value)>,
+}
 
-/// String bytes plus elements of a value, counted up to `MAX_VALUE_WEIGHT` (then it stops).
-fn weight(value: &Value, acc: usize) -> usize {
-    if acc > MAX_VALUE_WEIGHT {
-        return acc;
+fn literal_key(op: &TraversalOperator) -> Option<&str> {
+    match op {
+        TraversalOperator::GetAttr(ident) => Some(ident.as_str()),
+        TraversalOperator::Index(EditExpr::String(s)) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+/// The first unknown among values, as the result of an operation on them.
+fn first_unknown<'v>(values: impl IntoIterator<Item = &'v Value>) -> Option<Value> {
+    values.into_iter().find(|v| v.is_unknown()).cloned()
+}
+
+/// A value past the size budget becomes unknown.
+fn bounded(value: Value) -> Value {
+    if weight(&value, MAX_VALUE_WEIGHT) > MAX_VALUE_WEIGHT {
+        too_large()
+    } else {
+        value
+    }
+}
+
+pub fn to_bool(v: &Value) -> Result<bool, Error> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) if s == "true" => Ok(true),
+        Value::String(s) if s == "false" => Ok(false),
+        other => Err(format!("a bool is required, not a {}", other.type_name())),
+    }
+}
+
+pub fn to_number(v: &Value) -> Result<f64, Error> {
+    match v {
+        Value::Number(n) => Ok(*n),
+        Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .ok_or_else(|| format!("`{s}` is not a number")),
+        other => Err(format!("a number is required, not a {}", other.type_name())),
+    }
+}
+
+impl<'e, 'a> Ev<'e, 'a> {
+    fn step(&self) -> bool {
+        self.scope.budget.spend(1)
+    }
+
+    fn expr(&mut self, expr: &EditExpr) -> Out {
+        if !self.step() {
+            return Ok(over_steps());
+        }
+        match expr {
+            EditExpr::Null(_) => Ok(Value::Null),
+            EditExpr::Bool(b) => Ok(Value::Bool(*b.value())),
+            EditExpr::Number(n) => Ok(Value::Number(n.value().as_f64().unwrap_or(f64::NAN))),
+            EditExpr::String(s) => Ok(Value::String(s.as_str().to_owned())),
+            EditExpr::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                let mut size = 0;
+                for item in items.iter() {
+                    let v = self.expr(item)?;
+                    size += weight(&v, MAX_VALUE_WEIGHT) + 1;
+                    if size > MAX_VALUE_WEIGHT {
+                        return Ok(too_large());
+                    }
+                    out.push(v);
+                }
+                Ok(Value::Array(out))
+            }
+            EditExpr::Object(object) => {
+                let mut out = BTreeMap::new();
+                let mut size = 0;
+                for (key, value) in object.iter() {
+                    let key = match key {
+                        ObjectKey::Ident(i) => i.as_str().to_owned(),
+                        ObjectKey::Expression(e) => {
+                            // A bare name as a key is the name, as in Terraform.
+                            let k = match e {
+                                EditExpr::Variable(v) => Value::String(v.as_str().to_owned()),
+                                EditExpr::Parenthesis(p) => self.expr(p.inner())?,
+                                other => self.expr(other)?,
+                            };
+                            match k {
+                                Value::Unknown(r) => return Ok(Value::Unknown(r)),
+                                other => other.to_text().ok_or_else(|| {
+                                    format!(
+                                        "an object key must be a string, not a {}",
+                                        other.type_name()
+                                    )
+                                })?,
+                            }
+                        }
+                    };
+                    let v = self.expr(value.expr())?;
+                    size += weight(&v, MAX_VALUE_WEIGHT) + key.len() + 1;
+                    if size > MAX_VALUE_WEIGHT {
+                        return Ok(too_large());
+                    }
+                    out.insert(key, v);
+                }
+                Ok(Value::Object(out))
+            }
+            EditExpr::StringTemplate(t) => self.template(t),
+            EditExpr::HeredocTemplate(h) => self.template(&h.template),
+            EditExpr::Parenthesis(p) => self.expr(p.inner()),
+            EditExpr::Variable(v) => self.variable(v.as_str(), &[]).map(|(v, _)| v),
+            EditExpr::Traversal(t) => self.traversal(&t.expr, &t.operators),
+            EditExpr::Conditional(c) => {
+                let cond = self.expr(&c.cond_expr)?;
+                match cond {
+                    Value::Unknown(r) => {
+                        // Unknown unless both branches are the same known value.
+                        let t = self.expr(&c.true_expr)?;
+                        let f = self.expr(&c.false_expr)?;
+                        Ok(if equal(&t, &f) == Some(true) {
+                            t
+                        } else {
+                            Value::Unknown(r)
+                        })
+                    }
+                    other => {
+                        if to_bool(&other)? {
+                            self.expr(&c.true_expr)
+                        } else {
+                            self.expr(&c.false_expr)
+                        }
+                    }
+                }
+            }
+            EditExpr::FuncCall(call) => self.call(call),
+            EditExpr::UnaryOp(op) => {
+                let v = self.expr(&op.expr)?;
+                if v.is_unknown() {
+                    return Ok(v);
+                }
+                match op.operator.value() {
+                    UnaryOperator::Neg => Ok(Value::Number(-to_number(&v)?)),
+                    UnaryOperator::Not => Ok(Value::Bool(!to_bool(&v)?)),
+                }
+            }
+            EditExpr::BinaryOp(op) => self.binary(&op.lhs_expr, *op.operator.value(), &op.rhs_expr),
+            EditExpr::ForExpr(f) => self.for_expr(f),
+        }
+    }
+
+    fn binary(&mut self, lhs: &EditExpr, op: BinaryOperator, rhs: &EditExpr) -> Out {
+        use BinaryOperator as B;
+        let l = self.expr(lhs)?;
+        // `&&` and `||` decide on a known side alone.
+        if matches!(op, B::And | B::Or) {
+            let r = self.expr(rhs)?;
+            let (lb, rb) = (
+                if l.is_unknown() {
+                    None
+                } else {
+                    Some(to_bool(&l)?)
+                },
+                if r.is_unknown() {
+                    None
+                } else {
+                    Some(to_bool(&r)?)
+                },
+            );
+            return Ok(match (op, lb, rb) {
+                (B::And, Some(false), _) | (B::And, _, Some(false)) => Value::Bool(false),
+                (B::Or, Some(true), _) | (B::Or, _, Some(true)) => Value::Bool(true),
+                (_, Some(a), Some(b)) => Value::Bool(if op == B::And { a && b } else { a || b }),
+                _ => first_unknown([&l, &r]).unwrap_or(Value::Null),
+            });
+        }
+        let r = self.expr(rhs)?;
+        if matches!(op, B::Eq | B::NotEq) {
+            return Ok(match equal(&l, &r) {
+                Some(eq) => Value::Bool(eq == (op == B::Eq)),
+                None => first_unknown([&l, &r])
+                    .or_else(|| {
+                        l.unknown_inside()
+                            .or(r.unknown_inside())
+                            .cloned()
+                            .map(Value::Unknown)
+                    })
+                    .unwrap_or(Value::Null),
+            });
+        }
+        if let Some(u) = first_unknown([&l, &r]) {
+            return Ok(u);
+        }
+        let (a, b) = (to_number(&l)?, to_number(&r)?);
+        Ok(match op {
+            B::Less => Value::Bool(a < b),
+            B::LessEq => Value::Bool(a <= b),
+            B::Greater => Value::Bool(a > b),
+            B::GreaterEq => Value::Bool(a >= b),
+            B::Plus => Value::Number(a + b),
+            B::Minus => Value::Number(a - b),
+            B::Mul => Value::Number(a * b),
+            B::Div if b == 0.0 => return Err("division by zero".into()),
+            B::Div => Value::Number(a / b),
+            B::Mod if b == 0.0 => return Err("modulo by zero".into()),
+            B::Mod => Value::Number(a % b),
+            B::Eq | B::NotEq | B::And | B::Or => Value::Null,
+        })
+    }
+
+    fn template(&mut self, template: &Template) -> Out {
+        // A template that is one interpolation is its value, not the value's text.
+        if let Some(Element::Interpolation(i)) = template.as_single_element() {
+            return self.expr(&i.expr);
+        }
+        let mut out = String::new();
+        let mut strip_next = false;
+        let mut unknown: Option<Value> = None;
+        self.render(template, &mut out, &mut strip_next, &mut unknown)?;
+        Ok(unknown.unwrap_or(Value::String(out)))
+    }
+
+    /// Renders template elements into `out`; an unknown part makes the whole unknown, but the
+    /// rest is still evaluated, so that an error anywhere is still an error.
+    fn render(
+        &mut self,
+        template: &Template,
+        out: &mut String,
+        strip_next: &mut bool,
+        unknown: &mut Option<Value>,
+    ) -> Result<(), Error> {
+        for element in template.iter() {
+            if !self.step() {
+                unknown.get_or_insert_with(over_steps);
+                return Ok(());
+            }
+            match element {
+                Element::Literal(text) => {
+                    let text: &str = text.value();
+                    out.push_str(if *strip_next { text.trim_start() } else { text });
+                    *strip_next = false;
+                }
+                Element::Interpolation(i) => {
+                    if i.strip.strip_start() {
+                        out.truncate(out.trim_end().len());
+                    }
+                    match self.expr(&i.expr)? {
+                        Value::Unknown(r) => {
+                            unknown.get_or_insert(Value::Unknown(r));
+                        }
+                        v => out.push_str(&v.to_text().ok_or_else(|| {
+                            format!("a {} cannot be interpolated into a string", v.type_name())
+                        })?),
+                    }
+                    *strip_next = i.strip.strip_end();
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(d) => {
+                        if d.if_expr.strip.strip_start() {
+                            out.truncate(out.trim_end().len());
+                        }
+                        *strip_next = d.if_expr.strip.strip_end();
+                        match self.expr(&d.if_expr.cond_expr)? {
+                            Value::Unknown(r) => {
+                                unknown.get_or_insert(Value::Unknown(r));
+                            }
+                            cond => {
+                                if to_bool(&cond)? {
+                                    self.render(&d.if_expr.template, out, strip_next, unknown)?;
+                                } else if let Some(e) = &d.else_expr {
+                                    *strip_next = e.strip.strip_end();
+                                    self.render(&e.template, out, strip_next, unknown)?;
+                                }
+                            }
+                        }
+                        *strip_next = d.endif_expr.strip.strip_end();
+                    }
+                    Directive::For(d) => {
+                        if d.for_expr.strip.strip_start() {
+                            out.truncate(out.trim_end().len());
+                        }
+                        let collection = self.expr(&d.for_expr.collection_expr)?;
+                        let items = match iterate(collection)? {
+                            Ok(items) => items,
+                            Err(u) => {
+                                unknown.get_or_insert(u);
+                                continue;
+                            }
+                        };
+                        for (k, v) in items {
+                            let before = self.bound.len();
+                            if let Some(kv) = &d.for_expr.key_var {
+                                self.bound.push((kv.as_str().to_owned(), k));
+                            }
+                            self.bound
+                                .push((d.for_expr.value_var.as_str().to_owned(), v));
+                            *strip_next = d.for_expr.strip.strip_end();
+                            let r = self.render(&d.for_expr.template, out, strip_next, unknown);
+                            self.bound.truncate(before);
+                            r?;
+                            if unknown.is_some() {
+                                break;
+                            }
+                        }
+                        *strip_next = d.endfor_expr.strip.strip_end();
+                    }
+                },
+            }
+            if out.len() > MAX_VALUE_WEIGHT {
+                unknown.get_or_insert_with(too_large);
+                return Ok(());
+            }
+            if unknown.is_some() && !self.step() {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    fn for_expr(&mut self, f: &hcl_edit::expr::ForExpr) -> Out {
+        let collection = self.expr(&f.intro.collection_expr)?;
+        let items = match iterate(collection)? {
+            Ok(items) => items,
+            Err(u) => return Ok(u),
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        let mut size = 0usize;
+        for (k, v) in items {
+            if !self.step() {
+                return Ok(over_steps());
+            }
+            let before = self.bound.len();
+            if let Some(kv) = &f.intro.key_var {
+                self.bound.push((kv.as_str().to_owned(), k));
+            }
+            self.bound.push((f.intro.value_var.as_str().to_owned(), v));
+            let result = self.for_item(f);
+            self.bound.truncate(before);
+            let Some((key, value)) = result? else {
+                continue;
+            };
+            if let Value::Unknown(r) = &value
+                && f.key_expr.is_none()
+                && key.is_none()
+            {
+                // An unknown element of a list is just an element.
+                list.push(Value::Unknown(r.clone()));
+                continue;
+            }
+            size += weight(&value, MAX_VALUE_WEIGHT) + 1;
+            if size > MAX_VALUE_WEIGHT {
+                return Ok(too_large());
+            }
+            match key {
+                Some(Value::Unknown(r)) => return Ok(Value::Unknown(r)),
+                Some(key) => {
+                    let key = key.to_text().ok_or("an object key must be a string")?;
+                    if f.grouping {
+                        if let Value::Array(items) =
+                            map.entry(key).or_insert_with(|| Value::Array(Vec::new()))
+                        {
+                            items.push(value);
+                        }
+                    } else if map.insert(key.clone(), value).is_some() {
+                        return Err(format!(
+                            "duplicate object key `{key}` in a `for` expression"
+                        ));
+                    }
+                }
+                None => list.push(value),
+            }
+        }
+        Ok(if f.key_expr.is_some() {
+            Value::Object(map)
+        } else {
+            Value::Array(list)
+        })
+    }
+
+    /// One element of a `for` expression: `None` when its condition is false.
+    #[allow(clippy::type_complexity)]
+    fn for_item(
+        &mut self,
+        f: &hcl_edit::expr::ForExpr,
+    ) -> Result<Option<(Option<Value>, Value)>, Error> {
+        if let Some(cond) = &f.cond {
+            match self.expr(&cond.expr)? {
+                Value::Unknown(r) => return Ok(Some((None, Value::Unknown(r)))),
+                v if !to_bool(&v)? => return Ok(None),
+                _ => {}
+            }
+        }
+        let key = match &f.key_expr {
+            Some(k) => Some(self.expr(k)?),
+            None => None,
+        };
+        let value = self.expr(&f.value_expr)?;
+        Ok(Some((key, value)))
+    }
+
+    /// A traversal: its root, then each operator.
+    fn traversal(
+        &mut self,
+        root: &EditExpr,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+    ) -> Out {
+        let ops: Vec<&TraversalOperator> = ops.iter().map(|o| o.value()).collect();
+        let (value, used) = match root {
+            EditExpr::Variable(v) => self.variable(v.as_str(), &ops)?,
+            other => (self.expr(other)?, 0),
+        };
+        self.apply(value, &ops[used..])
+    }
+
+    /// Applies traversal operators to a value.
+    fn apply(&mut self, mut value: Value, ops: &[&TraversalOperator]) -> Out {
+        let mut i = 0;
+        while i < ops.len() {
+            if value.is_unknown() {
+                return Ok(value);
+            }
+            match ops[i] {
+                TraversalOperator::GetAttr(name) => {
+                    value = get_attr(value, name.as_str())?;
+                }
+                TraversalOperator::Index(e) => {
+                    let index = self.expr(e)?;
+                    value = index_value(value, &index)?;
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    value = index_value(value, &Value::Number(*n.value() as f64))?;
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let full = matches!(ops[i], TraversalOperator::FullSplat(_));
+                    let rest_len = if full {
+                        ops.len() - i - 1
+                    } else {
+                        ops[i + 1..]
+                            .iter()
+                            .take_while(|o| matches!(o, TraversalOperator::GetAttr(_)))
+                            .count()
+                    };
+                    let rest = &ops[i + 1..i + 1 + rest_len];
+                    let items = match value {
+                        Value::Null => Vec::new(),
+                        Value::Array(items) => items,
+                        other => vec![other],
+                    };
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        out.push(self.apply(item, rest)?);
+                    }
+                    value = Value::Array(out);
+                    i += rest_len;
+                }
+            }
+            i += 1;
+        }
+        Ok(value)
+    }
+
+    /// The value a name refers to, and how many of the operators after it were used.
+    fn variable(
+        &mut self,
+        root: &str,
+        ops: &[&TraversalOperator],
+    ) -> Result<(Value, usize), Error> {
+        if let Some((_, v)) = self.bound.iter().rev().find(|(n, _)| n == root) {
+            return Ok((v.clone(), 0));
+        }
+        let first = ops.first().and_then(|op| match op {
+            TraversalOperator::GetAttr(i) => Some(i.as_str()),
+            _ => None,
+        });
+        match (root, first) {
+            ("var" | "local", Some(name)) => {
+                let member = ops.get(1).and_then(|op| literal_key(op));
+                let value = match self.scope.reference(root, name) {
+                    Ok(v) => v,
+                    Err(reason) => return Ok((Value::Unknown(reason), 1)),
+                };
+                let narrower = match (root, member) {
+                    ("local", Some(m)) => self.scope.local_member_chain(name, m),
+                    _ => None,
+                };
+                extend_chain(&mut self.chain, narrower.as_deref().unwrap_or(&value.chain));
+                Ok((value.value, 1))
+            }
+            ("path", Some("module" | "root" | "cwd")) => {
+                Ok((Value::String(self.scope.path_module.clone()), 1))
+            }
+            ("count", Some("index")) => Ok((
+                match self.rep {
+                    Repetition::Count(i) => Value::Number(*i as f64),
+                    Repetition::Unknown(r) => Value::Unknown(r.clone()),
+                    _ => Value::Unknown(
+                        "`count.index` is used in a block without `count`, so Terraform stops with an error".into(),
+                    ),
+                },
+                1,
+            )),
+            ("each", Some(attr @ ("key" | "value"))) => Ok((
+                match self.rep {
+                    Repetition::Each { key, value } => {
+                        if attr == "key" {
+                            Value::String(key.clone())
+                        } else {
+                            value.clone()
+                        }
+                    }
+                    Repetition::Unknown(r) => Value::Unknown(r.clone()),
+                    _ => Value::Unknown(format!(
+                        "`each.{attr}` is used in a block without `for_each`, so Terraform stops with an error"
+                    )),
+                },
+                1,
+            )),
+            ("terraform", Some(a)) => Ok((
+                Value::Unknown(format!("`terraform.{a}` depends on the workspace")),
+                1,
+            )),
+            ("data", Some(dtype)) => self.data_source(dtype, &ops[1..]).map(|(v, n)| (v, n + 1)),
+            ("module", Some(name)) => self.module_output(name, &ops[1..]).map(|(v, n)| (v, n + 1)),
+            (rtype, Some(name)) if rtype.contains('_') || self.resource(rtype, name).is_some() => {
+                self.resource_ref(rtype, name, &ops[1..]).map(|(v, n)| (v, n + 1))
+            }
+            (root, _) => Ok((
+                Value::Unknown(format!("`{root}` is not a name yunlint can evaluate")),
+                ops.len(),
+            )),
+        }
+    }
+
+    fn resource(&self, rtype: &str, name: &str) -> Option<&'a ResourceDecl> {
+        self.scope
+            .module?
+            .resources
+            .iter()
+            .find(|r| r.rtype == rtype && r.name == name)
+            .copied()
+    }
+
+    /// `<type>.<name>[key].<argument>…`: the argument as configured in that resource instance,
+    /// unknown when the provider computes it.
+    fn resource_ref(
+        &mut self,
+        rtype: &str,
+        name: &str,
+        ops: &[&TraversalOperator],
+    ) -> Result<(Value, usize), Error> {
+        let address = format!("{rtype}.{name}");
+        let Some(decl) = self.resource(rtype, name) else {
+            return Ok((
+                Value::Unknown(if self.scope.module.is_some() {
+                    format!(
+                        "`{address}` is not declared in the module, so Terraform stops with an error"
+                    )
+                } else {
+                    format!("`{address}` is known only after apply")
+                }),
+                ops.len(),
+            ));
+        };
+        self.instance_ref(&address, decl, ops, &|ev, rep, ops| {
+            let Some(TraversalOperator::GetAttr(attr)) = ops.first() else {
+                return Ok((
+                    Value::Unknown(format!(
+                        "`{address}{}` as a whole is known only after apply",
+                        rep.address_suffix()
+                    )),
+                    ops.len(),
+                ));
+            };
+            let attr = attr.as_str();
+            let full = format!("{address}{}.{attr}", rep.address_suffix());
+            let value = match decl.attrs.get(attr) {
+                Some(expr) if !matches!(attr, "count" | "for_each" | "provider" | "depends_on") => {
+                    let scope = ev.scope;
+                    let note = format!("`{attr}` of `{address}`");
+                    let mut chain_out = None;
+                    let v = scope.guarded(&full, || {
+                        Ok(match scope.eval_expr_in(expr, note, rep) {
+                            Ok(val) => {
+                                chain_out = Some(val.chain);
+                                val.value
+                            }
+                            Err(reason) => Value::Unknown(reason),
+                        })
+                    })?;
+                    if let Some(chain) = chain_out {
+                        extend_chain(&mut ev.chain, &chain);
+                    }
+                    v
+                }
+                _ => Value::Unknown(format!("`{full}` is known only after apply")),
+            };
+            Ok((value, 1))
+        })
+    }
+
+    /// Selects the instance (or, with a splat, every instance) of a repeated block that the
+    /// operators name, then hands the rest to `attr`.
+    #[allow(clippy::type_complexity)]
+    fn instance_ref(
+        &mut self,
+        address: &str,
+        decl_attrs_owner: &'a ResourceDecl,
+        ops: &[&TraversalOperator],
+        attr: &dyn Fn(
+            &mut Self,
+            &Repetition,
+            &[&TraversalOperator],
+        ) -> Result<(Value, usize), Error>,
+    ) -> Result<(Value, usize), Error> {
+        let instances = self.scope.instances(address, &decl_attrs_owner.attrs);
+        self.select(address, instances, ops, attr)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn select(
+        &mut self,
+        address: &str,
+        instances: Instances,
+        ops: &[&TraversalOperator],
+        attr: &dyn Fn(
+            &mut Self,
+            &Repetition,
+            &[&TraversalOperator],
+        ) -> Result<(Value, usize), Error>,
+    ) -> Result<(Value, usize), Error> {
+        match instances {
+            Instances::Single => attr(self, &Repetition::Single, ops),
+            Instances::Unknown(reason) => Ok((Value::Unknown(reason), ops.len())),
+            Instances::Known(reps) => match ops.first() {
+                Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)) => {
+                    let index = match ops[0] {
+                        TraversalOperator::Index(e) => self.expr(e)?,
+                        TraversalOperator::LegacyIndex(n) => Value::Number(*n.value() as f64),
+                        _ => Value::Null,
+                    };
+                    if let Value::Unknown(r) = index {
+                        return Ok((Value::Unknown(r), ops.len()));
+                    }
+                    let rep = reps
+                        .iter()
+                        .find(|rep| match (rep, &index) {
+                            (Repetition::Count(i), Value::Number(n)) => *i as f64 == *n,
+                            (Repetition::Count(i), Value::String(s)) => i.to_string() == *s,
+                            (Repetition::Each { key, .. }, v) => {
+                                v.to_text().as_deref() == Some(key.as_str())
+                            }
+                            _ => false,
+                        })
+                        .ok_or_else(|| format!("`{address}` has no instance {index}"))?
+                        .clone();
+                    let (v, n) = attr(self, &rep, &ops[1..])?;
+                    Ok((v, n + 1))
+                }
+                Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => {
+                    // Every instance; the operators after the splat apply to each.
+                    let rest: Vec<&TraversalOperator> = ops[1..].to_vec();
+                    let mut out = Vec::new();
+                    for rep in &reps {
+                        let (v, n) = attr(self, rep, &rest)?;
+                        out.push(self.apply(v, &rest[n.min(rest.len())..])?);
+                    }
+                    Ok((Value::Array(out), ops.len()))
+                }
+                _ => {
+                    let whole = |rep: &Repetition| {
+                        Value::Unknown(format!(
+                            "`{address}{}` as a whole is known only after apply",
+                            rep.address_suffix()
+                        ))
+                    };
+                    let value = if reps.iter().all(|r| matches!(r, Repetition::Count(_))) {
+                        Value::Array(reps.iter().map(whole).collect())
+                    } else {
+                        Value::Object(
+                            reps.iter()
+                                .filter_map(|r| match r {
+                                    Repetition::Each { key, .. } => Some((key.clone(), whole(r))),
+                                    _ => None,
+                                })
+                                .collect(),
+                        )
+                    };
+                    Ok((value, 0))
+                }
+            },
+        }
+    }
+
+    /// `data.<type>.<name>…`: unknown until apply, except the region a data source reports as
+    /// its provider's own, which the configuration fixes.
+    fn data_source(
+        &mut self,
+        dtype: &str,
+        ops: &[&TraversalOperator],
+    ) -> Result<(Value, usize), Error> {
+        let Some(TraversalOperator::GetAttr(name)) = ops.first() else {
+            return Ok((
+                Value::Unknown(format!("`data.{dtype}` is known only after apply")),
+                ops.len(),
+            ));
+        };
+        let name = name.as_str();
+        let address = format!("data.{dtype}.{name}");
+        let decl = self.scope.module.and_then(|m| {
+            m.data
+                .iter()
+                .find(|d| d.rtype == dtype && d.name == name)
+                .copied()
+        });
+        let Some(decl) = decl else {
+            return Ok((
+                Value::Unknown(format!("data source `{address}` is known only after apply")),
+                ops.len(),
+            ));
+        };
+        let rest = &ops[1..];
+        let unknown = || {
+            Value::Unknown(format!(
+                "it depends on the data source `{address}`, known only after apply"
+            ))
+        };
+        if decl.attrs.has("count") || decl.attrs.has("for_each") {
+            return Ok((unknown(), ops.len()));
+        }
+        let path: Vec<Option<String>> = rest
+            .iter()
+            .map(|op| match op {
+                TraversalOperator::GetAttr(i) => Some(i.as_str().to_owned()),
+                TraversalOperator::Index(EditExpr::Number(n)) => {
+                    n.value().as_u64().map(|n| n.to_string())
+                }
+                TraversalOperator::LegacyIndex(n) => Some(n.value().to_string()),
+                _ => None,
+            })
+            .collect();
+        let path: Vec<&str> = path.iter().map(|p| p.as_deref().unwrap_or("?")).collect();
+        let current = decl
+            .attrs
+            .get("current")
+            .map(|e| e.text().trim() == "true")
+            .unwrap_or(false);
+        let region_path = match (dtype, path.as_slice()) {
+            ("alicloud_regions", ["regions", "0", "id" | "region_id"] | ["ids", "0"])
+                if current =>
+            {
+                Some(3.min(rest.len()))
+            }
+            ("aws_region", ["name" | "id" | "region", ..]) => Some(1),
+            (_, ["region", ..]) if regional_data_source(dtype) => Some(1),
+            _ => None,
+        };
+        let Some(used) = region_path else {
+            return Ok((unknown(), ops.len()));
+        };
+        // A region set on the data source itself, else its provider's.
+        for own in ["region", "name"] {
+            if let Some(expr) = decl.attrs.get(own)
+                && (own == "region" || dtype == "aws_region")
+            {
+                let value = match self
+                    .scope
+                    .eval_expr(expr, format!("`{own}` of `{address}`"))
+                {
+                    Ok(v) => {
+                        extend_chain(&mut self.chain, &v.chain);
+                        v.value
+                    }
+                    Err(r) => Value::Unknown(r),
+                };
+                return Ok((value, used + 1));
+            }
+        }
+        let ptype = dtype.split('_').next().unwrap_or(dtype);
+        let key = decl
+            .provider
+            .as_ref()
+            .map_or(ptype.to_owned(), |(k, _)| k.clone());
+        let region = self
+            .scope
+            .providers
+            .borrow()
+            .get(&key)
+            .map(|slot| slot.region.clone());
+        let value = match region {
+            Some(Ok(v)) => {
+                self.chain.push(Via {
+                    span: decl.span,
+                    note: format!("`{address}` reports the region of provider `{key}`").into(),
+                });
+                extend_chain(&mut self.chain, &v.chain);
+                v.value
+            }
+            Some(Err(reason)) => Value::Unknown(format!(
+                "it depends on the data source `{address}`, which reports the region of provider `{key}`: {reason}"
+            )),
+            None => Value::Unknown(format!(
+                "it depends on the data source `{address}`, which reports the region of provider `{key}`, not configured before it"
+            )),
+        };
+        Ok((value, used + 1))
+    }
+
+    /// `module.<name>[key].<output>`: the output's expression in that child instance.
+    fn module_output(
+        &mut self,
+        name: &str,
+        ops: &[&TraversalOperator],
+    ) -> Result<(Value, usize), Error> {
+        let call = self
+            .scope
+            .module
+            .and_then(|m| m.calls.iter().find(|c| c.name == name).copied());
+        let Some(call) = call else {
+            return Ok((
+                Value::Unknown(format!("the outputs of `module.{name}` are not known here")),
+                ops.len(),
+            ));
+        };
+        let address = format!("module.{name}");
+        let instances = self.scope.instances(&address, &call.attrs);
+        let attr = |ev: &mut Self,
+                    rep: &Repetition,
+                    ops: &[&TraversalOperator]|
+         -> Result<(Value, usize), Error> {
+            let Some(TraversalOperator::GetAttr(output)) = ops.first() else {
+                return Ok((
+                    Value::Unknown(format!(
+                        "`{address}{}` as a whole is not evaluated",
+                        rep.address_suffix()
+                    )),
+                    ops.len(),
+                ));
+            };
+            let output = output.as_str();
+            let child = match ev.scope.child_scope(call, rep) {
+                Ok(child) => child,
+                Err(reason) => return Ok((Value::Unknown(reason), 1)),
+            };
+            let Some(expr) = child.module.and_then(|m| {
+                m.outputs
+                    .iter()
+                    .find(|(n, _)| *n == output)
+                    .map(|(_, e)| *e)
+            }) else {
+                return Err(format!("`{address}` has no output `{output}`"));
+            };
+            let full = format!("{address}{}.{output}", rep.address_suffix());
+            let note = format!("output `{output}` of `{address}`");
+            let mut chain_out = None;
+            let value = ev.scope.guarded(&full, || {
+                Ok(match child.eval_expr(expr, note) {
+                    Ok(val) => {
+                        chain_out = Some(val.chain);
+                        val.value
+                    }
+                    Err(reason) => Value::Unknown(reason),
+                })
+            })?;
+            if let Some(chain) = chain_out {
+                extend_chain(&mut ev.chain, &chain);
+            }
+            Ok((value, 1))
+        };
+        self.select(&address, instances, ops, &attr)
+    }
+
+    fn call(&mut self, call: &hcl_edit::expr::FuncCall) -> Out {
+        let name = call.name.name.as_str();
+        if !call.name.namespace.is_empty() {
+            return Ok(Value::Unknown(format!(
+                "provider-defined function `{name}` is not evaluated statically"
+            )));
+        }
+        let args: Vec<&EditExpr> = call.args.iter().collect();
+        match name {
+            // Lazily, and only errors are caught: an unknown argument makes the result unknown.
+            "try" => {
+                let mut last = String::from("no argument of `try` evaluates");
+                for arg in &args {
+                    let kept = self.chain.len();
+                    match self.expr(arg) {
+                        Ok(v) => return Ok(v),
+                        Err(e) => {
+                            // A failed argument is not where the value came from.
+                            self.chain.truncate(kept);
+                            last = e;
+                        }
+                    }
+                }
+                return Err(last);
+            }
+            "can" => {
+                let [arg] = args.as_slice() else {
+                    return Err("`can` takes one argument".into());
+                };
+                return Ok(match self.expr(arg) {
+                    Ok(Value::Unknown(r)) => Value::Unknown(r),
+                    Ok(_) => Value::Bool(true),
+                    Err(_) => Value::Bool(false),
+                });
+            }
+            _ => {}
+        }
+        let mut values = Vec::with_capacity(args.len());
+        for arg in &args {
+            values.push(self.expr(arg)?);
+        }
+        if call.args.expand_final() {
+            match values.pop() {
+                Some(Value::Array(items)) => values.extend(items),
+                Some(Value::Unknown(r)) => return Ok(Value::Unknown(r)),
+                Some(other) => {
+                    return Err(format!("`...` expands a list, not a {}", other.type_name()));
+                }
+                None => {}
+            }
+        }
+        let result = functions::call(name, values)?;
+        let cost = weight(&result, MAX_VALUE_WEIGHT + 1) as u64 / 64;
+        if !self.scope.budget.spend(cost) {
+            return Ok(over_steps());
+        }
+        Ok(bounded(result))
+    }
+}
+
+/// Data sources whose `region` attribute is their provider's region unless set (Huawei Cloud's,
+/// and AWS's since provider v6).
+fn regional_data_source(dtype: &str) -> bool {
+    dtype.starts_with("huaweicloud_") || dtype.starts_with("aws_")
+}
+
+/// The (key, value) pairs a `for` iterates over, or the unknown collection.
+#[allow(clippy::type_complexity)]
+fn iterate(collection: Value) -> Result<Result<Vec<(Value, Value)>, Value>, Error> {
+    match collection {
+        Value::Array(items) => Ok(Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Value::Number(i as f64), v))
+            .collect())),
+        Value::Object(map) => Ok(Ok(map
+            .into_iter()
+            .map(|(k, v)| (Value::String(k), v))
+            .collect())),
+        Value::Unknown(r) => Ok(Err(Value::Unknown(r))),
+        other => Err(format!(
+            "a `for` needs a collection, not a {}",
+            other.type_name()
+        )),
+    }
+}
+
+fn get_attr(value: Value, name: &str) -> Out {
+    match value {
+        Value::Object(mut map) => map
+            .remove(name)
+            .ok_or_else(|| format!("the object has no attribute `{name}`")),
+        Value::Unknown(r) => Ok(Value::Unknown(r)),
+        Value::Null => Err(format!("attribute `{name}` of null")),
+        other => Err(format!(
+            "a {} has no attributes (`{name}`)",
+            other.type_name()
+        )),
+    }
+}
+
+fn index_value(value: Value, index: &Value) -> Out {
+    if let Value::Unknown(r) = index {
+        return Ok(Value::Unknown(r.clone()));
     }
     match value {
-        Value::String(s) => acc + s.len(),
-        Value::Array(items) => items.iter().fold(acc + items.len(), |a, v| weight(v, a)),
-        Value::Object(map) => map
-            .iter()
-            .fold(acc + map.len(), |a, (k, v)| weight(v, a + k.len())),
-        _ => acc + 1,
-    }
-}
-
-/// How deeply `for` expressions nest in an expression.
-fn for_nesting(expr: &EditExpr) -> usize {
-    struct Depth {
-        current: usize,
-        max: usize,
-    }
-    impl Visit for Depth {
-        fn visit_for_expr(&mut self, node: &hcl_edit::expr::ForExpr) {
-            self.current += 1;
-            self.max = self.max.max(self.current);
-            hcl_edit::visit::visit_for_expr(self, node);
-            self.current -= 1;
+        Value::Array(mut items) => {
+            let n = to_number(index)?;
+            if n < 0.0 || n.fract() != 0.0 || n as usize >= items.len() {
+                return Err(format!(
+                    "index {} is out of range for a list of {} elements",
+                    number_string(n),
+                    items.len()
+                ));
+            }
+            Ok(items.swap_remove(n as usize))
         }
-    }
-    let mut depth = Depth { current: 0, max: 0 };
-    depth.visit_expr(expr);
-    depth.max
-}
-
-/// The value of a literal, or of a bare `var.x` / `local.x` reference, without evaluating.
-fn direct_value(
-    expr: &EditExpr,
-    vars: &hcl::Map<String, Value>,
-    locals: &hcl::Map<String, Value>,
-) -> Option<Value> {
-    match expr {
-        EditExpr::String(s) => Some(Value::String(s.as_str().to_owned())),
-        EditExpr::Bool(b) => Some(Value::Bool(*b.value())),
-        EditExpr::Traversal(t) if t.operators.len() == 1 => {
-            let EditExpr::Variable(root) = &t.expr else {
-                return None;
-            };
-            let TraversalOperator::GetAttr(attr) = t.operators[0].value() else {
-                return None;
-            };
-            let scope = match root.as_str() {
-                "var" => vars,
-                "local" => locals,
-                _ => return None,
-            };
-            scope.get(attr.as_str()).cloned()
+        Value::Object(mut map) => {
+            let key = index
+                .to_text()
+                .ok_or_else(|| format!("a {} cannot index a map", index.type_name()))?;
+            map.remove(&key)
+                .ok_or_else(|| format!("the map has no key `{key}`"))
         }
-        _ => None,
+        Value::Unknown(r) => Ok(Value::Unknown(r)),
+        Value::Null => Err("cannot index null".into()),
+        other => Err(format!("a {} cannot be indexed", other.type_name())),
     }
 }
 
@@ -414,252 +1521,135 @@ fn extend_chain(chain: &mut Vec<Via>, more: &[Via]) {
     }
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
-}
-
 /// The string of a value, for attributes that hold one.
 pub fn as_string(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(number_string(*n)),
         _ => None,
     }
 }
 
-/// Terraform's common pure functions.
-mod functions {
+#[cfg(test)]
+mod tests {
     use super::*;
+    use crate::source::SourceId;
 
-    /// Declares the functions an expression calls, and only those: a context with every
-    /// function costs more to build than most evaluations. A function not known here stays
-    /// undeclared, and the evaluation fails with the evaluator's "undefined function".
-    pub fn declare(ctx: &mut Context, called: &BTreeSet<String>) {
-        for name in called {
-            if let Some(def) = def(name) {
-                ctx.declare_func(name.as_str(), def);
-            }
+    fn scope() -> Scope<'static> {
+        let mut vars = BTreeMap::new();
+        vars.insert(
+            "zone".to_owned(),
+            Ok(Val {
+                value: Value::String("cn-hongkong-b".into()),
+                chain: Vec::new(),
+            }),
+        );
+        vars.insert(
+            "missing".to_owned(),
+            Err("variable `missing` has no value".to_owned()),
+        );
+        Scope::new(vars, BTreeMap::new(), "mod".into())
+    }
+
+    /// The value of an expression: `Ok(text of the value)` or `Err(reason)` when unknown or failed.
+    fn eval(text: &str) -> Result<String, String> {
+        eval_in(text, &Repetition::Single)
+    }
+
+    fn eval_in(text: &str, rep: &Repetition) -> Result<String, String> {
+        let parsed = hcl_edit::parser::parse_expr(text).expect("valid HCL");
+        scope()
+            .eval_in(&parsed, Span::new(SourceId(0), 0..0), "test", rep)
+            .map(|v| match v.value {
+                Value::String(s) => s,
+                other => other.to_string(),
+            })
+    }
+
+    #[test]
+    fn try_falls_back_on_errors_only() {
+        assert_eq!(eval(r#"try({a = 1}["b"], "x")"#), Ok("x".into()));
+        let unknown = eval(r#"try(data.alicloud_regions.cur.regions[0].id, "cn-shanghai")"#);
+        assert!(unknown.is_err_and(|r| r.contains("data.alicloud_regions")));
+        let unknown = eval(r#"try(var.missing, "cn-shanghai")"#);
+        assert_eq!(unknown, Err("variable `missing` has no value".into()));
+        assert_eq!(eval(r#"can({a = 1}["b"])"#), Ok("false".into()));
+        assert!(eval("can(var.missing)").is_err(), "can(unknown) is unknown");
+        assert!(
+            eval(r#"try(local.undeclared, "x")"#).is_err(),
+            "an undeclared reference stops Terraform before try runs"
+        );
+    }
+
+    #[test]
+    fn unknown_propagates_through_operators_templates_and_calls() {
+        for text in [
+            "var.missing == \"a\"",
+            "\"${var.missing}-1\"",
+            "upper(var.missing)",
+            "var.missing ? \"a\" : \"b\"",
+            "coalesce(var.missing, \"a\")",
+            "timestamp()",
+            "[for z in var.missing : z]",
+            "join(\",\", [var.missing, \"a\"])",
+        ] {
+            assert!(eval(text).is_err(), "{text} is unknown");
         }
+        assert_eq!(eval(r#"var.missing ? "a" : "a""#), Ok("a".into()));
+        assert_eq!(eval(r#"coalesce("", "a", var.missing)"#), Ok("a".into()));
+        assert_eq!(eval("length([var.missing, 1])"), Ok("2".into()));
+        assert_eq!(eval("false && var.missing"), Ok("false".into()));
     }
 
-    fn def(name: &str) -> Option<FuncDef> {
-        let any = || ParamType::Any;
-        let string = || ParamType::String;
-        let variadic = |f: hcl::eval::Func| FuncDef::builder().variadic_param(any()).build(f);
-        Some(match name {
-            "lower" => FuncDef::new(lower, [string()]),
-            "upper" => FuncDef::new(upper, [string()]),
-            "trimspace" => FuncDef::new(trimspace, [string()]),
-            "lookup" => FuncDef::builder()
-                .params([any(), string()])
-                .variadic_param(any())
-                .build(lookup),
-            "coalesce" => variadic(coalesce),
-            "format" => FuncDef::builder()
-                .param(string())
-                .variadic_param(any())
-                .build(format),
-            "element" => FuncDef::new(element, [any(), ParamType::Number]),
-            "merge" => variadic(merge),
-            "concat" => variadic(concat),
-            "join" => FuncDef::new(join, [string(), any()]),
-            "split" => FuncDef::new(split, [string(), string()]),
-            "replace" => FuncDef::new(replace, [string(), string(), string()]),
-            "tostring" => FuncDef::new(tostring, [any()]),
-            "length" => FuncDef::new(length, [any()]),
-            "contains" => FuncDef::new(contains, [any(), any()]),
-            "keys" => FuncDef::new(keys, [any()]),
-            "values" => FuncDef::new(values, [any()]),
-            _ => return None,
-        })
-    }
-
-    /// `try(a, b, ...)`: the first argument that evaluates. Terraform evaluates it lazily, which
-    /// an eager evaluator cannot, so the call is replaced by its value before evaluation.
-    pub fn fold_try(expr: hcl::Expression, ctx: &Context) -> hcl::Expression {
-        use hcl::Expression as E;
-        match expr {
-            E::FuncCall(call)
-                if call.name.namespace.is_empty() && call.name.name.as_str() == "try" =>
-            {
-                let args: Vec<E> = call.args.into_iter().map(|a| fold_try(a, ctx)).collect();
-                args.iter()
-                    .find_map(|a| a.evaluate(ctx).ok())
-                    .map(E::from)
-                    .unwrap_or_else(|| E::FuncCall(Box::new(hcl::expr::FuncCall::new("try"))))
-            }
-            E::FuncCall(mut call) => {
-                call.args = call.args.into_iter().map(|a| fold_try(a, ctx)).collect();
-                E::FuncCall(call)
-            }
-            E::Array(items) => E::Array(items.into_iter().map(|a| fold_try(a, ctx)).collect()),
-            E::Object(obj) => E::Object(
-                obj.into_iter()
-                    .map(|(k, v)| (k, fold_try(v, ctx)))
-                    .collect(),
+    #[test]
+    fn expressions_evaluate_as_terraform_does() {
+        for (text, want) in [
+            (r#""${var.zone}""#, "cn-hongkong-b"),
+            ("substr(var.zone, 0, length(var.zone) - 2)", "cn-hongkong"),
+            (r#"{ a = ["x", "y"] }.a[1]"#, "y"),
+            (
+                r#"[for k, v in { a = 1, b = 2 } : "${k}${v}" if v > 1]"#,
+                r#"["b2"]"#,
             ),
-            E::Parenthesis(inner) => E::Parenthesis(Box::new(fold_try(*inner, ctx))),
-            E::Conditional(mut c) => {
-                c.cond_expr = fold_try(c.cond_expr, ctx);
-                c.true_expr = fold_try(c.true_expr, ctx);
-                c.false_expr = fold_try(c.false_expr, ctx);
-                E::Conditional(c)
-            }
-            other => other,
+            (
+                r#"{ for s in ["a", "b", "a"] : s => s... }"#,
+                r#"{"a":["a","a"],"b":["b"]}"#,
+            ),
+            (r#"[{ z = "a" }, { z = "b" }][*].z"#, r#"["a","b"]"#),
+            (r#""%{ for z in ["a", "b"] }${z},%{ endfor }""#, "a,b,"),
+            (r#""%{ if 1 > 2 }x%{ else }y%{ endif }""#, "y"),
+            ("1 + 2 * 3 % 4", "3"),
+            (r#"!(1 == 1) || "a" != "b""#, "true"),
+            ("path.module", "mod"),
+        ] {
+            assert_eq!(eval(text), Ok(want.to_owned()), "{text}");
         }
     }
 
-    fn string_arg(args: &FuncArgs, i: usize) -> Result<String, String> {
-        as_string(&args[i]).ok_or_else(|| format!("argument {i} is not a string"))
+    #[test]
+    fn each_and_count_are_the_instance_s_own() {
+        let each = Repetition::Each {
+            key: "cn-shanghai-g".into(),
+            value: Value::Number(1.0),
+        };
+        assert_eq!(eval_in("each.key", &each), Ok("cn-shanghai-g".into()));
+        assert_eq!(
+            eval_in(r#"["a", "b"][count.index]"#, &Repetition::Count(1)),
+            Ok("b".into())
+        );
+        assert!(eval("count.index").is_err());
     }
 
-    fn lower(args: FuncArgs) -> Result<Value, String> {
-        Ok(Value::String(string_arg(&args, 0)?.to_lowercase()))
-    }
-
-    fn upper(args: FuncArgs) -> Result<Value, String> {
-        Ok(Value::String(string_arg(&args, 0)?.to_uppercase()))
-    }
-
-    fn trimspace(args: FuncArgs) -> Result<Value, String> {
-        Ok(Value::String(string_arg(&args, 0)?.trim().to_owned()))
-    }
-
-    fn tostring(args: FuncArgs) -> Result<Value, String> {
-        Ok(Value::String(string_arg(&args, 0)?))
-    }
-
-    fn lookup(args: FuncArgs) -> Result<Value, String> {
-        let key = string_arg(&args, 1)?;
-        match &args[0] {
-            Value::Object(map) => match (map.get(&key), args.get(2)) {
-                (Some(v), _) => Ok(v.clone()),
-                (None, Some(default)) => Ok(default.clone()),
-                (None, None) => Err(format!("the map has no key `{key}`")),
-            },
-            _ => Err("lookup needs a map".into()),
+    #[test]
+    fn intermediate_values_are_bounded() {
+        let mut text = r#""cn-shanghai""#.to_owned();
+        for _ in 0..24 {
+            text = format!(r#"replace({text}, "n", "nn")"#);
         }
-    }
-
-    fn coalesce(args: FuncArgs) -> Result<Value, String> {
-        args.iter()
-            .find(|v| !matches!(v, Value::Null) && !matches!(v, Value::String(s) if s.is_empty()))
-            .cloned()
-            .ok_or_else(|| "no non-empty argument".into())
-    }
-
-    fn format(args: FuncArgs) -> Result<Value, String> {
-        let spec = string_arg(&args, 0)?;
-        let mut rest = args.iter().skip(1);
-        let mut out = String::new();
-        let mut chars = spec.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c != '%' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('%') => out.push('%'),
-                Some('s' | 'd' | 'v') => {
-                    let v = rest.next().ok_or("too few arguments")?;
-                    out.push_str(&as_string(v).ok_or("argument is not a string or number")?);
-                }
-                other => return Err(format!("unsupported verb `%{}`", other.unwrap_or(' '))),
-            }
-        }
-        Ok(Value::String(out))
-    }
-
-    fn element(args: FuncArgs) -> Result<Value, String> {
-        let Value::Array(items) = &args[0] else {
-            return Err("element needs a list".into());
-        };
-        let index = args[1].as_u64().ok_or("index is not a whole number")? as usize;
-        if items.is_empty() {
-            return Err("the list is empty".into());
-        }
-        Ok(items[index % items.len()].clone())
-    }
-
-    fn merge(args: FuncArgs) -> Result<Value, String> {
-        let mut out = hcl::Map::new();
-        for v in args.iter() {
-            match v {
-                Value::Object(map) => out.extend(map.clone()),
-                Value::Null => {}
-                _ => return Err("merge needs maps".into()),
-            }
-        }
-        Ok(Value::Object(out))
-    }
-
-    fn concat(args: FuncArgs) -> Result<Value, String> {
-        let mut out = Vec::new();
-        for v in args.iter() {
-            match v {
-                Value::Array(items) => out.extend(items.iter().cloned()),
-                _ => return Err("concat needs lists".into()),
-            }
-        }
-        Ok(Value::Array(out))
-    }
-
-    fn join(args: FuncArgs) -> Result<Value, String> {
-        let sep = string_arg(&args, 0)?;
-        let Value::Array(items) = &args[1] else {
-            return Err("join needs a list".into());
-        };
-        let parts: Option<Vec<String>> = items.iter().map(as_string).collect();
-        Ok(Value::String(parts.ok_or("join needs strings")?.join(&sep)))
-    }
-
-    fn split(args: FuncArgs) -> Result<Value, String> {
-        let sep = string_arg(&args, 0)?;
-        let text = string_arg(&args, 1)?;
-        Ok(Value::Array(
-            text.split(sep.as_str())
-                .map(|s| Value::String(s.to_owned()))
-                .collect(),
-        ))
-    }
-
-    fn replace(args: FuncArgs) -> Result<Value, String> {
-        let text = string_arg(&args, 0)?;
-        Ok(Value::String(
-            text.replace(&string_arg(&args, 1)?, &string_arg(&args, 2)?),
-        ))
-    }
-
-    fn length(args: FuncArgs) -> Result<Value, String> {
-        let n = match &args[0] {
-            Value::Array(items) => items.len(),
-            Value::Object(map) => map.len(),
-            Value::String(s) => s.chars().count(),
-            _ => return Err("length needs a collection or string".into()),
-        };
-        Ok(Value::from(n as u64))
-    }
-
-    fn contains(args: FuncArgs) -> Result<Value, String> {
-        let Value::Array(items) = &args[0] else {
-            return Err("contains needs a list".into());
-        };
-        Ok(Value::Bool(items.contains(&args[1])))
-    }
-
-    fn keys(args: FuncArgs) -> Result<Value, String> {
-        let Value::Object(map) = &args[0] else {
-            return Err("keys needs a map".into());
-        };
-        Ok(Value::Array(
-            map.keys().map(|k| Value::String(k.clone())).collect(),
-        ))
-    }
-
-    fn values(args: FuncArgs) -> Result<Value, String> {
-        let Value::Object(map) = &args[0] else {
-            return Err("values needs a map".into());
-        };
-        Ok(Value::Array(map.values().cloned().collect()))
+        let result = eval(&format!("{text} == \"\" ? \"a\" : \"b\""));
+        assert!(result.is_err_and(|r| r.contains("too large")));
+        let nested =
+            r#""%{ for a in range(3000) }%{ for b in range(3000) }x%{ endfor }%{ endfor }""#;
+        assert!(eval(nested).is_err());
     }
 }

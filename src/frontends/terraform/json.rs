@@ -251,18 +251,37 @@ impl Reader {
                                 None => ptype.to_owned(),
                             },
                             ptype: ptype.to_owned(),
+                            span: self.span(&provider.name),
                             attrs: self.attrs(body),
                         });
                     }
                 }
             }
-            "resource" => {
-                for rtype in self.labelled("`resource`", &prop.value, decls) {
-                    let what = format!("`resource.{}`", rtype.name.as_str());
+            kind @ ("resource" | "data") => {
+                for rtype in self.labelled(&format!("`{kind}`"), &prop.value, decls) {
+                    let what = format!("`{kind}.{}`", rtype.name.as_str());
                     for resource in self.labelled(&what, &rtype.value, decls) {
                         for body in bodies(&resource.value) {
-                            self.resource(rtype.name.as_str(), resource, body, decls);
+                            let decl = self.resource(rtype.name.as_str(), resource, body);
+                            if kind == "data" {
+                                decls.data.push(decl);
+                            } else {
+                                decls.resources.push(decl);
+                            }
                         }
+                    }
+                }
+            }
+            "output" => {
+                for output in self.labelled("`output`", &prop.value, decls) {
+                    if let Some(value) = bodies(&output.value)
+                        .first()
+                        .and_then(|body| body.get("value"))
+                    {
+                        decls.outputs.push((
+                            output.name.as_str().to_owned(),
+                            self.expr(&value.value, Strings::Template),
+                        ));
                     }
                 }
             }
@@ -277,10 +296,10 @@ impl Reader {
         }
     }
 
-    fn resource(&self, rtype: &str, resource: &ObjectProp, body: &Object, decls: &mut Decls) {
+    fn resource(&self, rtype: &str, resource: &ObjectProp, body: &Object) -> ResourceDecl {
         let mut attrs = Vec::new();
         self.flatten(body, "", 0, &mut attrs);
-        decls.resources.push(ResourceDecl {
+        ResourceDecl {
             rtype: rtype.to_owned(),
             name: resource.name.as_str().to_owned(),
             span: self.span(&resource.name),
@@ -289,7 +308,7 @@ impl Reader {
                 .get("provider")
                 .and_then(|p| reference_key(&p.value).map(|key| (key, self.span(&p.value)))),
             attrs: Attrs(attrs),
-        });
+        }
     }
 
     fn call(&self, call: &ObjectProp, body: &Object, decls: &mut Decls) {

@@ -1,6 +1,7 @@
 //! Terraform: `.tf` and `.tfvars` parsed with `hcl-edit` (spans kept), `.tf.json` and
-//! `.tfvars.json` with `jsonc-parser`, each read into declarations; expressions evaluated with the
-//! `hcl` crate's evaluator, modules instantiated through their callers.
+//! `.tfvars.json` with `jsonc-parser`, each read into declarations; expressions evaluated by
+//! yunlint's own evaluator (`eval`, with unknown values), modules instantiated through their
+//! callers, one instance per `count`/`for_each` key.
 //!
 //! Every directory of `.tf` files is a module. A module that another module of the tree calls with
 //! a local `source` is evaluated only through its callers; the others are root modules, evaluated
@@ -8,12 +9,14 @@
 
 mod decl;
 mod eval;
+mod functions;
 mod json;
 mod module;
 mod native;
 mod resolve;
 pub mod table;
 pub mod terragrunt;
+mod value;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -158,7 +161,6 @@ pub struct Inputs<'a> {
     pub vars: Vec<(String, String, Span)>,
     pub rel_paths: BTreeMap<SourceId, Arc<str>>,
     pub project_root: PathBuf,
-    pub known_providers: BTreeSet<String>,
     /// `modules.json` of roots that were `terraform init`-ed.
     pub downloaded: Vec<ModulesManifest>,
     /// Terragrunt units: roots of the modules they name.
@@ -227,7 +229,6 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         .collect();
     let resolver = Resolver {
         modules,
-        known_providers: inputs.known_providers,
         rel_paths: inputs.rel_paths,
         project_root: inputs.project_root.clone(),
         downloaded: inputs
@@ -333,5 +334,6 @@ fn merge(out: &mut FileOutput, visited: &mut BTreeSet<PathBuf>, run: RootOutput)
     out.placements.extend(run.output.placements);
     out.issues.extend(run.output.issues);
     out.unverifiable.extend(run.output.unverifiable);
+    out.notes.extend(run.output.notes);
     visited.extend(run.visited);
 }

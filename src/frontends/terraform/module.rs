@@ -14,6 +14,8 @@ pub struct ModuleDef<'a> {
     pub locals: Vec<(&'a str, &'a Expr)>,
     pub providers: Vec<&'a ProviderDecl>,
     pub resources: Vec<&'a ResourceDecl>,
+    pub data: Vec<&'a ResourceDecl>,
+    pub outputs: Vec<(&'a str, &'a Expr)>,
     pub calls: Vec<&'a CallDecl>,
 }
 
@@ -33,6 +35,12 @@ impl<'a> ModuleDef<'a> {
                 .collect(),
             providers: files.iter().flat_map(|d| &d.providers).collect(),
             resources: files.iter().flat_map(|d| &d.resources).collect(),
+            data: files.iter().flat_map(|d| &d.data).collect(),
+            outputs: files
+                .iter()
+                .flat_map(|d| &d.outputs)
+                .map(|(name, expr)| (name.as_str(), expr))
+                .collect(),
             calls: files.iter().flat_map(|d| &d.calls).collect(),
         }
     }

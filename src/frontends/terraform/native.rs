@@ -173,13 +173,19 @@ impl Reader<'_> {
                         None => ptype.to_owned(),
                     },
                     ptype: ptype.to_owned(),
+                    span: self.header_span(block),
                     attrs: self.attrs(&block.body),
                 });
             }
-            ("resource", Some(rtype), Some(name)) => {
+            (kind @ ("resource" | "data"), Some(rtype), Some(name)) => {
                 let mut attrs = Vec::new();
                 self.flatten(&block.body, "", 0, &mut attrs);
-                decls.resources.push(ResourceDecl {
+                let list = if kind == "data" {
+                    &mut decls.data
+                } else {
+                    &mut decls.resources
+                };
+                list.push(ResourceDecl {
                     rtype: rtype.to_owned(),
                     name: name.to_owned(),
                     span: self.header_span(block),
@@ -189,6 +195,13 @@ impl Reader<'_> {
                     }),
                     attrs: Attrs(attrs),
                 });
+            }
+            ("output", Some(name), _) => {
+                if let Some(value) = block.body.get_attribute("value") {
+                    decls
+                        .outputs
+                        .push((name.to_owned(), self.expr(&value.value)));
+                }
             }
             ("module", Some(name), _) => {
                 let source_attr = block.body.get_attribute("source");

@@ -3,24 +3,31 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
-use hcl::Value;
 use hcl_edit::expr::{Expression as EditExpr, ObjectKey};
 
 use super::decl::{Attrs, CallDecl, Expr, ResourceDecl};
-use super::eval::{Reason, Scope, Val, as_string};
+use super::eval::{
+    Budget, Children, Instances, ProviderConfigs, ProviderSlot, Reason, Repetition, Scope, Val,
+    Value, as_string,
+};
 use super::module::ModuleDef;
 use super::table::{PlacingProvider, ProviderSpec, RESOURCES};
 use crate::frontends::{FileOutput, ParseIssue, Unverifiable};
 use crate::model::{Origin, Placement, Replica, Resolution, Resolved, Unresolved, Via};
 use crate::source::{SourceId, Span};
 
-/// `count` keys listed one by one up to this many; beyond, one `0..n` entry.
-const MAX_LISTED_INSTANCES: u64 = 64;
+/// Instances of a resource placed one by one up to this many; beyond, one placement stands for
+/// them all, with their keys listed (`0..n` for a count).
+const MAX_LISTED_INSTANCES: usize = 64;
 
 /// Modules nest at most this deep (a guard against pathological trees; cycles are caught first).
 const MAX_DEPTH: usize = 32;
+/// Module instances one root may create: a "diamond" of modules that each call the next twice
+/// would otherwise instantiate 2^depth of them.
+pub const MAX_INSTANCES: usize = 10_000;
 
 /// Meta-arguments of a module call that are not inputs.
 const CALL_META: [&str; 7] = [
@@ -33,12 +40,6 @@ const CALL_META: [&str; 7] = [
     "lifecycle",
 ];
 
-/// One provider configuration as a module instance sees it.
-#[derive(Clone)]
-struct ProviderCfg {
-    region: Result<Val, Reason>,
-}
-
 /// A value given to a root module's variables: tfvars files and `--var`, in precedence order.
 pub struct RootValue {
     pub name: String,
@@ -47,9 +48,6 @@ pub struct RootValue {
 
 pub struct Resolver<'a> {
     pub modules: BTreeMap<PathBuf, ModuleDef<'a>>,
-    /// Registry ids the policy knows: resources of these providers are placements even when the
-    /// table has no entry for them.
-    pub known_providers: BTreeSet<String>,
     /// Path of each file relative to the project root.
     pub rel_paths: BTreeMap<SourceId, Arc<str>>,
     pub project_root: PathBuf,
@@ -62,6 +60,8 @@ fn module_key(address: &str) -> String {
     let bare = address.split_once(':').map_or(address, |(_, a)| a);
     bare.split("module.")
         .map(|part| part.trim_end_matches('.'))
+        // `module.app["a"].`: the key of an instance is not part of the module key.
+        .map(|part| part.split_once('[').map_or(part, |(name, _)| name))
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(".")
@@ -74,11 +74,10 @@ fn is_downloaded(dir: &Path) -> bool {
         .any(|c| c.as_os_str() == ".terraform" || c.as_os_str() == ".terragrunt-cache")
 }
 
-struct Instance<'m, 'a> {
-    module: &'m ModuleDef<'a>,
+struct Instance<'l> {
+    module: &'l ModuleDef<'l>,
     prefix: String,
-    scope: Scope<'a>,
-    providers: BTreeMap<String, ProviderCfg>,
+    scope: Rc<Scope<'l>>,
 }
 
 fn lexical_join(dir: &Path, rel: &str) -> PathBuf {
@@ -152,25 +151,18 @@ impl<'a> Resolver<'a> {
 
     /// A Terragrunt unit: its module (with what its `generate` blocks write) instantiated as a
     /// root, its addresses prefixed with the unit's directory.
-    pub fn run_unit<'r>(
-        &'r self,
+    pub fn run_unit(
+        &self,
         unit_dir: &Path,
-        module: &'r ModuleDef<'a>,
+        module: &ModuleDef<'_>,
         values: Vec<RootValue>,
     ) -> RootOutput {
         self.run_module(unit_dir, module, values)
     }
 
-    fn run_module<'r>(
-        &'r self,
-        dir: &Path,
-        module: &'r ModuleDef<'a>,
-        values: Vec<RootValue>,
-    ) -> RootOutput {
-        let mut run = RootRun {
-            resolver: self,
-            out: RootOutput::default(),
-        };
+    /// `module` instantiated as a root whose addresses are prefixed with `dir`.
+    fn run_module(&self, dir: &Path, module: &ModuleDef<'_>, values: Vec<RootValue>) -> RootOutput {
+        let mut out = RootOutput::default();
         let mut given: BTreeMap<String, Result<Val, Reason>> = BTreeMap::new();
         for v in values {
             given.insert(v.name, v.value);
@@ -180,7 +172,6 @@ impl<'a> Resolver<'a> {
             given,
             "set it in terraform.tfvars, a *.auto.tfvars file, --var-file or --var",
         );
-        let mut stack = vec![module.dir.clone()];
         // Addresses are unique across root modules: `envs/prod:module.db.alicloud_db_instance.main`.
         let root = crate::source::relative_display(dir, &self.project_root);
         let prefix = if root == "." {
@@ -188,8 +179,229 @@ impl<'a> Resolver<'a> {
         } else {
             format!("{root}:")
         };
-        run.instantiate(module, prefix, vars, BTreeMap::new(), &mut stack);
-        run.out
+        let world = RootWorld {
+            resolver: self,
+            root: module.dir.clone(),
+        };
+        let budget = Rc::new(Budget::default());
+        let scope = world.scope(module, vars, BTreeMap::new(), prefix.clone(), 0, budget);
+        let mut run = RootRun {
+            world: &world,
+            out: &mut out,
+            instances: 0,
+        };
+        let mut stack = vec![module.dir.clone()];
+        run.instantiate(module, prefix, scope, &mut stack);
+        out
+    }
+}
+
+/// What one root's module instances need to make the scopes of their children.
+struct RootWorld<'r, 'a> {
+    resolver: &'r Resolver<'a>,
+    root: PathBuf,
+}
+
+/// The directory of a module call's code, or why it cannot be inspected.
+enum ChildDir {
+    Found(PathBuf),
+    Remote(Unresolved),
+    Missing(ParseIssue),
+}
+
+impl<'r, 'a> RootWorld<'r, 'a> {
+    /// The scope of a module instance: its variables, locals, and the regions of the provider
+    /// configurations it sees (`inherited`, then its own blocks).
+    fn scope<'l>(
+        &'l self,
+        module: &'l ModuleDef<'l>,
+        vars: BTreeMap<String, Result<Val, Reason>>,
+        inherited: BTreeMap<String, ProviderSlot>,
+        prefix: String,
+        depth: usize,
+        budget: Rc<Budget>,
+    ) -> Rc<Scope<'l>> {
+        let mut scope = Scope::new(vars, module.local_defs(), module.dir.display().to_string())
+            .with_module(module, self, budget);
+        scope.prefix = prefix;
+        scope.depth = depth;
+        *scope.providers.get_mut() = inherited;
+        let scope = Rc::new(scope);
+        for p in &module.providers {
+            let spec = RESOURCES.providers.get(&p.ptype);
+            let region = provider_region(&scope, &p.attrs, &p.key, &p.ptype, spec);
+            let config =
+                ProviderConfigs::new(format!("{}provider.{}", scope.prefix, p.key), p.span, true);
+            scope
+                .providers
+                .borrow_mut()
+                .insert(p.key.clone(), ProviderSlot { region, config });
+        }
+        scope
+    }
+
+    fn child_dir(&self, parent_dir: &Path, call: &CallDecl, address: &str) -> Option<ChildDir> {
+        let (source, source_span) = call.source.as_ref()?;
+        let downloaded = (!is_local_source(source))
+            .then(|| {
+                self.resolver
+                    .downloaded
+                    .get(&self.root)?
+                    .get(&module_key(address))
+                    .cloned()
+            })
+            .flatten();
+        if !is_local_source(source) && downloaded.is_none() {
+            return Some(ChildDir::Remote(Unresolved {
+                reason: format!("module source `{source}` is not in the repository, so its resources are not inspected"),
+                span: *source_span,
+                help: Some("run `terraform init` first (yunlint then reads .terraform/modules), vendor the module, or lint the output of `terraform show -json` for a plan".into()),
+            }));
+        }
+        let dir = downloaded.unwrap_or_else(|| lexical_join(parent_dir, source));
+        if !dir.starts_with(&self.resolver.project_root) {
+            return Some(ChildDir::Missing(
+                ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which leaves the project root", call.name))
+                    .with_help("nothing outside the project root (the directory of yunlint.toml, else the Git work tree) is read: lint from a directory that holds the module too"),
+            ));
+        }
+        if !self.resolver.modules.contains_key(&dir) {
+            return Some(ChildDir::Missing(
+                ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which holds no .tf file that is linted", call.name))
+                    .with_help("check the path; a module outside the linted tree or excluded from it cannot be inspected"),
+            ));
+        }
+        Some(ChildDir::Found(dir))
+    }
+
+    /// The scope of one instance of `call`, made from its parent's.
+    fn child_scope<'l>(
+        &'l self,
+        parent: &Scope<'l>,
+        parent_module: &ModuleDef<'_>,
+        child: &'l ModuleDef<'l>,
+        call: &CallDecl,
+        rep: &Repetition,
+    ) -> Rc<Scope<'l>> {
+        let mut given = BTreeMap::new();
+        for (name, expr) in call.attrs.iter() {
+            if CALL_META.contains(&name) {
+                continue;
+            }
+            let value = parent.eval_expr_in(
+                expr,
+                format!("`{name}` passed to module `{}`", call.name),
+                rep,
+            );
+            given.insert(name.to_owned(), value);
+        }
+        let vars = variables(child, given, "pass it in the module block");
+        let parent_providers = parent.providers.borrow();
+        let providers = match &call.providers {
+            Some(map) => map
+                .iter()
+                .map(|(child_key, parent_key, span)| {
+                    let slot = parent_providers
+                        .get(parent_key)
+                        .cloned()
+                        .unwrap_or_else(|| ProviderSlot {
+                            region: Err(format!(
+                                "provider configuration `{parent_key}` is not defined"
+                            )),
+                            config: ProviderConfigs::new(
+                                format!("{}provider.{parent_key}", parent.prefix),
+                                *span,
+                                false,
+                            ),
+                        });
+                    let region = slot.region.map(|mut v| {
+                        v.chain.insert(
+                            0,
+                            Via {
+                                span: *span,
+                                note: format!(
+                                    "module `{}` gets provider `{parent_key}` as `{child_key}`",
+                                    call.name
+                                )
+                                .into(),
+                            },
+                        );
+                        v
+                    });
+                    let slot = ProviderSlot {
+                        region,
+                        config: slot.config,
+                    };
+                    (child_key.clone(), slot)
+                })
+                .collect(),
+            // Without `providers`, a module inherits the default (unaliased) configurations.
+            None => parent_providers
+                .iter()
+                .filter(|(k, _)| !k.contains('.'))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        };
+        drop(parent_providers);
+        let _ = parent_module;
+        let prefix = format!(
+            "{}module.{}{}.",
+            parent.prefix,
+            call.name,
+            instance_suffix(rep)
+        );
+        self.scope(
+            child,
+            vars,
+            providers,
+            prefix,
+            parent.depth + 1,
+            parent.budget(),
+        )
+    }
+}
+
+/// The address suffix of a module or resource instance: none for one whose instances are unknown,
+/// which stands for them all.
+fn instance_suffix(rep: &Repetition) -> String {
+    match rep {
+        Repetition::Unknown(_) => String::new(),
+        other => other.address_suffix(),
+    }
+}
+
+impl<'r, 'a, 'l> Children<'l> for RootWorld<'r, 'a>
+where
+    'a: 'l,
+    'r: 'l,
+{
+    fn child(
+        &'l self,
+        parent: &Scope<'l>,
+        call: &'l CallDecl,
+        rep: &Repetition,
+    ) -> Result<Rc<Scope<'l>>, Reason> {
+        let Some(parent_module) = parent.module() else {
+            return Err(format!(
+                "the outputs of `module.{}` are not known here",
+                call.name
+            ));
+        };
+        if parent.depth >= MAX_DEPTH {
+            return Err(format!("modules nest deeper than {MAX_DEPTH} levels"));
+        }
+        let address = format!("{}module.{}", parent.prefix, call.name);
+        match self.child_dir(&parent_module.dir, call, &address) {
+            None => Err(format!("module `{}` has no `source`", call.name)),
+            Some(ChildDir::Remote(u)) => Err(u.reason),
+            Some(ChildDir::Missing(issue)) => Err(issue.message),
+            Some(ChildDir::Found(dir)) => {
+                let Some(child) = self.resolver.modules.get(&dir) else {
+                    return Err(format!("module `{}` holds no .tf file", call.name));
+                };
+                Ok(self.child_scope(parent, parent_module, child, call, rep))
+            }
+        }
     }
 }
 
@@ -202,86 +414,126 @@ pub struct RootOutput {
 }
 
 /// The walk of one root's module tree.
-struct RootRun<'r, 'a> {
-    resolver: &'r Resolver<'a>,
-    out: RootOutput,
+struct RootRun<'l, 'r, 'a> {
+    world: &'l RootWorld<'r, 'a>,
+    out: &'l mut RootOutput,
+    /// Module instances created so far; past [`MAX_INSTANCES`], calls are reported once and skipped.
+    instances: usize,
 }
 
-impl<'r, 'a> RootRun<'r, 'a> {
+impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
     fn instantiate(
         &mut self,
-        module: &'r ModuleDef<'a>,
+        module: &'l ModuleDef<'l>,
         prefix: String,
-        vars: BTreeMap<String, Result<Val, Reason>>,
-        inherited: BTreeMap<String, ProviderCfg>,
+        scope: Rc<Scope<'l>>,
         stack: &mut Vec<PathBuf>,
     ) {
         self.out.visited.insert(module.dir.clone());
-        let scope = Scope::new(vars, module.local_defs(), module.dir.display().to_string());
-        let mut instance = Instance {
+        let instance = Instance {
             module,
             prefix,
             scope,
-            providers: inherited,
         };
-        for p in &module.providers {
-            let spec = RESOURCES.providers.get(&p.ptype);
-            let region = provider_region(&instance.scope, &p.attrs, &p.key, &p.ptype, spec);
-            instance
-                .providers
-                .insert(p.key.clone(), ProviderCfg { region });
-        }
         for r in &module.resources {
-            if let Some(placement) = self.placement(&instance, r) {
-                self.out.output.placements.push(Box::new(placement));
-            }
+            self.resource(&instance, r);
         }
         for call in &module.calls {
             self.call(&instance, call, stack);
         }
     }
 
-    fn call(&mut self, parent: &Instance<'r, 'a>, call: &CallDecl, stack: &mut Vec<PathBuf>) {
+    /// The placements of a resource: one per instance, none when it has none.
+    fn resource(&mut self, instance: &Instance<'l>, r: &ResourceDecl) {
+        let address = format!("{}{}.{}", instance.prefix, r.rtype, r.name);
+        let local = format!("{}.{}", r.rtype, r.name);
+        let reps: Vec<(Repetition, Vec<String>)> = match instance.scope.instances(&local, &r.attrs)
+        {
+            Instances::Single => vec![(Repetition::Single, Vec::new())],
+            Instances::Known(reps) if reps.is_empty() => {
+                if RESOURCES.placing_provider(&r.rtype, None).is_some() {
+                    self.out.output.notes.push((
+                        address,
+                        "no placement: its `count` or `for_each` gives no instance, so Terraform creates nothing"
+                            .into(),
+                    ));
+                }
+                return;
+            }
+            Instances::Known(reps) if reps.len() > MAX_LISTED_INSTANCES => {
+                let keys = instance_keys(&reps);
+                let reason = format!(
+                    "`{address}` has {} instances, more than the {MAX_LISTED_INSTANCES} placed one by one",
+                    reps.len()
+                );
+                self.out.output.notes.push((
+                    address.clone(),
+                    format!(
+                        "one placement for its {} instances (more than {MAX_LISTED_INSTANCES} are not placed one by one); a value that differs per instance is unknown",
+                        reps.len()
+                    ),
+                ));
+                vec![(Repetition::Unknown(reason), keys)]
+            }
+            Instances::Known(reps) => reps
+                .into_iter()
+                .map(|rep| {
+                    let keys = instance_keys(std::slice::from_ref(&rep));
+                    (rep, keys)
+                })
+                .collect(),
+            Instances::Unknown(reason) => vec![(Repetition::Unknown(reason), vec!["*".to_owned()])],
+        };
+        for (rep, keys) in reps {
+            if let Some(placement) = self.placement(instance, r, &rep, keys) {
+                self.out.output.placements.push(Box::new(placement));
+            }
+        }
+    }
+
+    fn call(&mut self, parent: &Instance<'l>, call: &'l CallDecl, stack: &mut Vec<PathBuf>) {
         let address = format!("{}module.{}", parent.prefix, call.name);
-        let Some((source, source_span)) = &call.source else {
+        let local = format!("module.{}", call.name);
+        let reps = match parent.scope.instances(&local, &call.attrs) {
+            Instances::Single => vec![Repetition::Single],
+            Instances::Known(reps) if reps.is_empty() => {
+                // Reached, though it creates nothing: not a root of its own.
+                if let Some(ChildDir::Found(dir)) =
+                    self.world.child_dir(&parent.module.dir, call, &address)
+                {
+                    self.out.visited.insert(dir);
+                }
+                self.out.output.notes.push((
+                    address,
+                    "no placement: its `count` or `for_each` gives no instance, so Terraform creates nothing"
+                        .into(),
+                ));
+                return;
+            }
+            Instances::Known(reps) => reps,
+            Instances::Unknown(reason) => vec![Repetition::Unknown(reason)],
+        };
+        let dir = match self.world.child_dir(&parent.module.dir, call, &address) {
+            None => return,
+            Some(ChildDir::Remote(unresolved)) => {
+                self.out.output.unverifiable.push(Unverifiable {
+                    address,
+                    kind: None,
+                    declared: unresolved.span,
+                    unresolved,
+                });
+                return;
+            }
+            Some(ChildDir::Missing(issue)) => {
+                self.out.output.issues.push(issue);
+                return;
+            }
+            Some(ChildDir::Found(dir)) => dir,
+        };
+        let Some((_, source_span)) = &call.source else {
             return;
         };
-        let downloaded = (!is_local_source(source))
-            .then(|| {
-                let root = stack.first()?;
-                self.resolver
-                    .downloaded
-                    .get(root)?
-                    .get(&module_key(&address))
-                    .cloned()
-            })
-            .flatten();
-        if !is_local_source(source) && downloaded.is_none() {
-            self.out.output.unverifiable.push(Unverifiable {
-                address,
-                kind: None,
-                declared: *source_span,
-                unresolved: Unresolved {
-                    reason: format!("module source `{source}` is not in the repository, so its resources are not inspected"),
-                    span: *source_span,
-                    help: Some("run `terraform init` first (yunlint then reads .terraform/modules), vendor the module, or lint the output of `terraform show -json` for a plan".into()),
-                },
-            });
-            return;
-        }
-        let dir = downloaded.unwrap_or_else(|| lexical_join(&parent.module.dir, source));
-        if !dir.starts_with(&self.resolver.project_root) {
-            self.out.output.issues.push(
-                ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which leaves the project root", call.name))
-                    .with_help("nothing outside the project root (the directory of yunlint.toml, else the Git work tree) is read: lint from a directory that holds the module too"),
-            );
-            return;
-        }
-        let Some(child) = self.resolver.modules.get(&dir) else {
-            self.out.output.issues.push(
-                ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which holds no .tf file that is linted", call.name))
-                    .with_help("check the path; a module outside the linted tree or excluded from it cannot be inspected"),
-            );
+        let Some(child) = self.world.resolver.modules.get(&dir) else {
             return;
         };
         if stack.contains(&dir) {
@@ -301,75 +553,50 @@ impl<'r, 'a> RootRun<'r, 'a> {
             ));
             return;
         }
-        let mut given = BTreeMap::new();
-        for (name, expr) in call.attrs.iter() {
-            if CALL_META.contains(&name) {
-                continue;
-            }
-            let value = parent
-                .scope
-                .eval_expr(expr, format!("`{name}` passed to module `{}`", call.name));
-            given.insert(name.to_owned(), value);
-        }
-        let vars = variables(child, given, "pass it in the module block");
-        let providers = match &call.providers {
-            Some(map) => map
-                .iter()
-                .map(|(child_key, parent_key, span)| {
-                    let cfg = parent
-                        .providers
-                        .get(parent_key)
-                        .cloned()
-                        .unwrap_or(ProviderCfg {
-                            region: Err(format!(
-                                "provider configuration `{parent_key}` is not defined"
-                            )),
-                        });
-                    let cfg = ProviderCfg {
-                        region: cfg.region.map(|mut v| {
-                            v.chain.insert(
-                                0,
-                                Via {
-                                    span: *span,
-                                    note: format!(
-                                        "module `{}` gets provider `{parent_key}` as `{child_key}`",
-                                        call.name
-                                    )
-                                    .into(),
-                                },
-                            );
-                            v
-                        }),
-                    };
-                    (child_key.clone(), cfg)
-                })
-                .collect(),
-            // Without `providers`, a module inherits the default (unaliased) configurations.
-            None => parent
-                .providers
-                .iter()
-                .filter(|(k, _)| !k.contains('.'))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        };
         stack.push(dir);
-        let prefix = format!("{address}.");
-        self.instantiate(child, prefix, vars, providers, stack);
+        for rep in reps {
+            self.instances += 1;
+            if self.instances > MAX_INSTANCES {
+                if self.instances == MAX_INSTANCES + 1 {
+                    self.out.output.issues.push(ParseIssue::new(
+                        *source_span,
+                        format!("this call creates more than {MAX_INSTANCES} module instances in one root module; the rest are not inspected"),
+                    ));
+                }
+                break;
+            }
+            let scope = self
+                .world
+                .child_scope(&parent.scope, parent.module, child, call, &rep);
+            let prefix = scope.prefix.clone();
+            self.instantiate(child, prefix, scope, stack);
+        }
         stack.pop();
     }
 
-    fn placement(&self, instance: &Instance<'_, 'a>, r: &ResourceDecl) -> Option<Placement> {
+    fn placement(
+        &self,
+        instance: &Instance<'l>,
+        r: &ResourceDecl,
+        rep: &Repetition,
+        instances: Vec<String>,
+    ) -> Option<Placement> {
         let PlacingProvider {
             ptype,
             spec,
             registry_id,
-        } = RESOURCES.placing_provider(&r.rtype, None, &self.resolver.known_providers)?;
+        } = RESOURCES.placing_provider(&r.rtype, None)?;
         let key = r
             .provider
             .as_ref()
             .map_or(ptype.clone(), |(k, _)| k.clone());
-        let address = format!("{}{}.{}", instance.prefix, r.rtype, r.name);
-
+        let address = format!(
+            "{}{}.{}{}",
+            instance.prefix,
+            r.rtype,
+            r.name,
+            instance_suffix(rep)
+        );
         let own_region_attrs = RESOURCES
             .resources
             .get(&r.rtype)
@@ -381,12 +608,31 @@ impl<'r, 'a> RootRun<'r, 'a> {
             .iter()
             .chain(own_region_attrs)
             .find_map(|path| r.attrs.get(path).map(|expr| (path, expr)));
+        let region_inherited = resource_region.is_none();
+        let provider_config = match instance.scope.providers.borrow().get(&key) {
+            Some(slot) => slot.config.get(region_inherited),
+            None => {
+                // No block configures it: Terraform uses the root module's empty default
+                // configuration, one for the whole root.
+                let root = instance.prefix.split_once(':').map_or("", |(root, _)| root);
+                let root = if root.is_empty() {
+                    String::new()
+                } else {
+                    format!("{root}:")
+                };
+                let span = r.provider.as_ref().map_or(r.span, |(_, span)| *span);
+                ProviderConfigs::new(format!("{root}provider.{key}"), span, false)
+                    .get(region_inherited)
+            }
+        };
         let region_val: Result<Val, Reason> = match resource_region {
-            Some((path, expr)) => instance
-                .scope
-                .eval_expr(expr, format!("`{path}` set on the resource")),
-            None => match instance.providers.get(&key) {
-                Some(cfg) => cfg.region.clone().map(|mut v| {
+            Some((path, expr)) => {
+                instance
+                    .scope
+                    .eval_expr_in(expr, format!("`{path}` set on the resource"), rep)
+            }
+            None => match instance.scope.providers.borrow().get(&key) {
+                Some(slot) => slot.region.clone().map(|mut v| {
                     if let Some((_, span)) = &r.provider {
                         v.chain.insert(
                             0,
@@ -416,7 +662,7 @@ impl<'r, 'a> RootRun<'r, 'a> {
             .filter_map(|attr| r.attrs.get(attr))
             .flat_map(|expr| {
                 let span = expr.span;
-                let values = match instance.scope.eval_expr(expr, "zone") {
+                let values = match instance.scope.eval_expr_in(expr, "zone", rep) {
                     Ok(Val {
                         value: Value::Array(items),
                         ..
@@ -428,10 +674,11 @@ impl<'r, 'a> RootRun<'r, 'a> {
             })
             .collect();
 
-        let replicas = replicas(instance, r, &registry_id);
-        let data_class = data_class(instance, r);
-        let instances = instance_keys(instance, r);
+        let mut replicas = replicas(instance, r, &registry_id, rep);
+        replicas.extend(scope_replicas(instance, r, &registry_id, rep));
+        let data_class = data_class(instance, r, rep);
         let path = self
+            .world
             .resolver
             .rel_paths
             .get(&r.span.source)
@@ -451,6 +698,7 @@ impl<'r, 'a> RootRun<'r, 'a> {
             instances,
             required_regions: Vec::new(),
             cluster: None,
+            provider_config: Some(provider_config),
             origin: Origin::Terraform,
             source: r.span.source,
         })
@@ -458,7 +706,12 @@ impl<'r, 'a> RootRun<'r, 'a> {
 }
 
 /// Cross-region copies named by the table's replica attributes.
-fn replicas(instance: &Instance<'_, '_>, r: &ResourceDecl, registry_id: &str) -> Vec<Replica> {
+fn replicas(
+    instance: &Instance<'_>,
+    r: &ResourceDecl,
+    registry_id: &str,
+    instance_rep: &Repetition,
+) -> Vec<Replica> {
     {
         let Some(spec) = RESOURCES.resources.get(&r.rtype) else {
             return Vec::new();
@@ -470,14 +723,17 @@ fn replicas(instance: &Instance<'_, '_>, r: &ResourceDecl, registry_id: &str) ->
                 let expr = r.attrs.get(&rep.region)?;
                 let span = expr.span;
                 let note = format!("`{}`: {} target", rep.region, rep.role());
-                let value = instance.scope.eval_expr(expr, note).and_then(|v| {
-                    let text = string_of(&v)?;
-                    let region = rep.region_in(&text).ok_or_else(|| match &rep.format {
-                        Some(format) => format!("`{text}` ({format}) does not say its region"),
-                        None => format!("no region can be read from `{text}`"),
-                    })?;
-                    Ok((region, v))
-                });
+                let value = instance
+                    .scope
+                    .eval_expr_in(expr, note, instance_rep)
+                    .and_then(|v| {
+                        let text = string_of(&v)?;
+                        let region = rep.region_in(&text).ok_or_else(|| match &rep.format {
+                            Some(format) => format!("`{text}` ({format}) does not say its region"),
+                            None => format!("no region can be read from `{text}`"),
+                        })?;
+                        Ok((region, v))
+                    });
                 let region = match value {
                     Ok((region, v)) => Ok(Resolved {
                         value: region,
@@ -499,6 +755,73 @@ fn replicas(instance: &Instance<'_, '_>, r: &ResourceDecl, registry_id: &str) ->
             })
             .collect()
     }
+}
+
+/// The service areas outside mainland China where a CDN or acceleration service caches content:
+/// one edge replica each, in the area (which the registry lists as outside the mainland).
+fn scope_replicas(
+    instance: &Instance<'_>,
+    r: &ResourceDecl,
+    registry_id: &str,
+    instance_rep: &Repetition,
+) -> Vec<Replica> {
+    let Some(spec) = RESOURCES.resources.get(&r.rtype) else {
+        return Vec::new();
+    };
+    spec.scopes
+        .iter()
+        .filter_map(|scope| {
+            let written = scope
+                .attr
+                .as_ref()
+                .and_then(|a| r.attrs.get(a).map(|e| (a, e)));
+            let (span, area) = match (written, &scope.default) {
+                (Some((attr, expr)), _) => (
+                    expr.span,
+                    instance
+                        .scope
+                        .eval_expr_in(expr, format!("`{attr}`: the service area"), instance_rep)
+                        .and_then(|v| string_of(&v).map(|s| (s, v.chain))),
+                ),
+                (None, Some(default)) => (r.span, Ok((default.clone(), Vec::new()))),
+                (None, None) => (
+                    r.span,
+                    Err(format!(
+                        "`{}` is not set, and the provider documents no default service area",
+                        scope.attr.as_deref().unwrap_or("the service area")
+                    )),
+                ),
+            };
+            if let Ok((area, _)) = &area
+                && scope.mainland.contains(area)
+            {
+                return None;
+            }
+            let region = match area {
+                Ok((area, chain)) => Ok(Resolved {
+                    value: area,
+                    span,
+                    via: chain.into_iter().skip(1).collect(),
+                }),
+                Err(reason) => Err(Unresolved {
+                    reason,
+                    span,
+                    help: scope.attr.as_ref().map(|a| {
+                        format!(
+                            "set `{a}` to a mainland service area: {}",
+                            scope.mainland.join(", ")
+                        )
+                    }),
+                }),
+            };
+            Some(Replica {
+                role: Resolved::new(crate::model::ReplicaRole::Edge, span),
+                provider: Resolved::new(registry_id.to_owned(), r.span),
+                region,
+                zones: Vec::new(),
+            })
+        })
+        .collect()
 }
 
 fn spec_zones(rtype: &str) -> &'static [String] {
@@ -598,35 +921,25 @@ fn resolution(
     }
 }
 
-/// The keys of a `count` or `for_each` block (`*` when they cannot be known statically).
-fn instance_keys(instance: &Instance<'_, '_>, r: &ResourceDecl) -> Vec<String> {
-    let unknown = || vec!["*".to_owned()];
-    if let Some(expr) = r.attrs.get("count") {
-        return match instance
-            .scope
-            .eval_expr(expr, "count")
-            .map(|v| v.value.as_u64())
-        {
-            Ok(Some(n)) if n <= MAX_LISTED_INSTANCES => (0..n).map(|i| i.to_string()).collect(),
-            Ok(Some(n)) => vec![format!("0..{n}")],
-            _ => unknown(),
-        };
+/// The keys of instances, as the inventory lists them: `0..n` for a count too long to list.
+fn instance_keys(reps: &[Repetition]) -> Vec<String> {
+    if reps.len() > MAX_LISTED_INSTANCES && reps.iter().all(|r| matches!(r, Repetition::Count(_))) {
+        return vec![format!("0..{}", reps.len())];
     }
-    if let Some(expr) = r.attrs.get("for_each") {
-        return match instance.scope.eval_expr(expr, "for_each").map(|v| v.value) {
-            Ok(Value::Object(map)) => map.keys().cloned().collect(),
-            Ok(Value::Array(items)) => items.iter().filter_map(as_string).collect(),
-            _ => unknown(),
-        };
-    }
-    Vec::new()
+    reps.iter()
+        .map(|rep| match rep {
+            Repetition::Count(i) => i.to_string(),
+            Repetition::Each { key, .. } => key.clone(),
+            Repetition::Single | Repetition::Unknown(_) => "*".to_owned(),
+        })
+        .collect()
 }
 
 /// Tag and label keys that hold the data class, first match wins.
 const DATA_CLASS_KEYS: [&str; 3] = ["data-class", "data_class", "DataClass"];
 
 /// The `data-class` tag or label of a resource, JR/T 0197-2020 level 1 to 5.
-fn data_class(instance: &Instance<'_, '_>, r: &ResourceDecl) -> Option<Resolved<u8>> {
+fn data_class(instance: &Instance<'_>, r: &ResourceDecl, rep: &Repetition) -> Option<Resolved<u8>> {
     ["tags", "labels"].iter().find_map(|attr_name| {
         let expr = r.attrs.get(attr_name)?;
         let span = expr.span;
@@ -634,19 +947,19 @@ fn data_class(instance: &Instance<'_, '_>, r: &ResourceDecl) -> Option<Resolved<
             let Value::Object(mut map) = val.value else {
                 return None;
             };
-            DATA_CLASS_KEYS.iter().find_map(|k| map.swap_remove(*k))
+            DATA_CLASS_KEYS.iter().find_map(|k| map.remove(*k))
         };
         let note = "data class tag";
         let class = if expr.simple().is_some() {
-            entry_of(instance.scope.eval_expr(expr, note).ok()?)?
+            entry_of(instance.scope.eval_expr_in(expr, note, rep).ok()?)?
         } else {
             let parsed = expr.parse().ok()?;
             match class_entry(&parsed) {
                 // An object written out: only the entry that holds the class is evaluated, so an
                 // unknown value in another tag does not hide it.
-                Some(Some(entry)) => instance.scope.eval(entry, span, note).ok()?.value,
+                Some(Some(entry)) => instance.scope.eval_in(entry, span, note, rep).ok()?.value,
                 Some(None) => return None,
-                None => entry_of(instance.scope.eval(&parsed, span, note).ok()?)?,
+                None => entry_of(instance.scope.eval_in(&parsed, span, note, rep).ok()?)?,
             }
         };
         let class: u8 = as_string(&class)?.trim().parse().ok()?;

@@ -13,6 +13,8 @@ const TABLE: &str = include_str!("resources.toml");
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
+    /// Providers whose resources run no workload and hold no data (`random`, `null`, `tls`...).
+    pub non_placing: Vec<String>,
     pub providers: BTreeMap<String, ProviderSpec>,
     pub resources: BTreeMap<String, ResourceSpec>,
 }
@@ -63,6 +65,9 @@ pub struct ResourceSpec {
     pub zone_refs: BTreeMap<String, String>,
     #[serde(default)]
     pub replicas: Vec<ReplicaSpec>,
+    /// Service areas that can put content outside mainland China (CDN scopes).
+    #[serde(default)]
+    pub scopes: Vec<ScopeSpec>,
     /// Network links to another region: no data copy, kept for a future cross-border-access rule.
     #[serde(default)]
     pub peers: Vec<PeerSpec>,
@@ -81,6 +86,21 @@ pub struct ReplicaSpec {
     pub side: Option<String>,
     #[serde(default)]
     pub zones: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// A service area: where a CDN or acceleration service caches and serves content, whatever the
+/// provider's region. Every area that is not in `mainland` is an edge replica in that area.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSpec {
+    /// The argument naming the area; absent when the resource type itself fixes it.
+    pub attr: Option<String>,
+    /// The area when the argument is not set, where the provider documents one.
+    pub default: Option<String>,
+    /// Areas that keep the content in mainland China.
+    #[serde(default)]
+    pub mainland: Vec<String>,
     pub note: Option<String>,
 }
 
@@ -110,11 +130,15 @@ pub static ATTRIBUTE_PATHS: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
         .values()
         .flat_map(|p| &p.resource_region);
     let resources = RESOURCES.resources.values().flat_map(|r| {
-        r.zones.iter().chain(&r.region_attrs).chain(
-            r.replicas
-                .iter()
-                .flat_map(|rep| std::iter::once(&rep.region).chain(&rep.zones)),
-        )
+        r.zones
+            .iter()
+            .chain(&r.region_attrs)
+            .chain(
+                r.replicas
+                    .iter()
+                    .flat_map(|rep| std::iter::once(&rep.region).chain(&rep.zones)),
+            )
+            .chain(r.scopes.iter().filter_map(|s| s.attr.as_ref()))
     });
     providers.chain(resources).cloned().collect()
 });
@@ -133,14 +157,14 @@ impl Table {
             .map(|(name, spec)| (name.as_str(), spec))
     }
 
-    /// The provider a resource of `resource_type` is placed by: the table's, else a provider the
-    /// policy registry knows (`hint` names it, as a plan's `provider_name` does). `None` for
-    /// utility providers (`random`, `null`, `local`): their resources run nowhere.
+    /// The provider a resource of `resource_type` is placed by: the table's, else the provider
+    /// `hint` names (as a plan's `provider_name` does), else the type's prefix, as Terraform infers
+    /// it. A provider the registry does not know still places its resources (and YL102 says so).
+    /// `None` only for the providers listed in `non_placing`: their resources run nowhere.
     pub fn placing_provider(
         &self,
         resource_type: &str,
         hint: Option<&str>,
-        known: &std::collections::BTreeSet<String>,
     ) -> Option<PlacingProvider<'_>> {
         let (ptype, spec) = match self.provider_of(resource_type) {
             Some((ptype, spec)) => (ptype.to_owned(), Some(spec)),
@@ -148,12 +172,12 @@ impl Table {
                 let ptype = hint
                     .map(str::to_owned)
                     .or_else(|| resource_type.split('_').next().map(str::to_owned))?;
-                if !known.contains(&ptype) {
-                    return None;
-                }
                 (ptype, None)
             }
         };
+        if self.non_placing.contains(&ptype) {
+            return None;
+        }
         let registry_id = spec
             .and_then(|s| s.registry_id.clone())
             .unwrap_or_else(|| ptype.clone());
