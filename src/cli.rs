@@ -27,6 +27,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every placement found: provider, region, zones, data class, replicas
     Inventory(InventoryArgs),
+    /// List every inline suppression, exception and baseline entry: reason, approver, expiry, status
+    Suppressions(SuppressionsArgs),
     /// List the rules with their codes, names and default severities
     Rules,
     /// Print one rule's documentation
@@ -159,6 +161,55 @@ pub struct InventoryArgs {
     /// Write --output through a symbolic link that leads out of the project root
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SuppressionsArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RegisterFormat::Table)]
+    pub format: RegisterFormat,
+
+    /// List this baseline file's entries too, each with whether a finding still matches it
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Exit 1 when a suppression has expired, suppresses nothing, or breaks `[suppressions]`
+    #[arg(long, value_enum, value_name = "WHAT", value_delimiter = ',')]
+    pub deny: Vec<DenyRegister>,
+
+    /// Write the list to this file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write --output through a symbolic link that leads out of the project root
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegisterFormat {
+    /// An aligned text table
+    Table,
+    /// A versioned JSON document (see docs/json-output.md)
+    Json,
+    /// CSV (RFC 4180), one row per entry
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyRegister {
+    /// A suppression or exception whose `until` date has passed
+    Expired,
+    /// A suppression that covers no finding, or a baseline entry no finding matches any more
+    Unused,
+    /// A suppression that `[suppressions]` in yunlint.toml does not allow
+    Disallowed,
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,7 @@ use crate::policy::{BUILTIN_PACK, BUILTIN_PACK_NAME, Policy, PolicyBuilder};
 use crate::rules::{self, Level, RuleMeta};
 use crate::source::{SourceFile, SourceId, SourceMap, Span, relative_display};
 use crate::suggest;
-use crate::suppress::{Scope as SuppressionScope, Suppression};
+use crate::suppress::{Scope as SuppressionScope, Suppression, SuppressionPolicy};
 
 pub const CONFIG_FILE_NAME: &str = "yunlint.toml";
 
@@ -59,6 +59,8 @@ pub struct Config {
     pub clusters: Vec<Cluster>,
     /// `[[exceptions]]`: findings compliance accepted, with a reason and an end date.
     pub exceptions: Vec<Suppression>,
+    /// `[suppressions]`: which suppressions are allowed, and what they must say.
+    pub suppression_policy: SuppressionPolicy,
     /// `[[terraform.roots]]`: var files and values for the roots they match, in the order written.
     pub terraform_roots: Vec<TerraformRoot>,
 }
@@ -140,6 +142,7 @@ pub fn load(
             file: None,
             clusters: Vec::new(),
             exceptions: Vec::new(),
+            suppression_policy: SuppressionPolicy::default(),
             terraform_roots: Vec::new(),
         });
     };
@@ -218,6 +221,7 @@ pub fn load(
     let clusters = clusters(&raw, id, &mut errors);
     let terraform_roots = terraform_roots(&raw, id, &root, &mut errors);
     let exceptions = exceptions(&raw, id, &mut errors);
+    let suppression_policy = suppression_policy(&raw, id, &mut errors);
     let policy = match builder.finish() {
         Ok(policy) => Some(policy),
         Err(mut more) => {
@@ -235,6 +239,7 @@ pub fn load(
             file: Some(file.to_path_buf()),
             clusters,
             exceptions,
+            suppression_policy,
             terraform_roots,
         }),
         _ => {
@@ -296,25 +301,50 @@ fn exclude_globs(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -
     builder.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
+/// Rule codes from selectors (codes, names, prefixes), each unknown one an error at its span.
+fn rule_codes(
+    selectors: &[toml::Spanned<String>],
+    id: SourceId,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<&'static str> {
+    let mut codes = Vec::new();
+    for selector in selectors {
+        let matched = rules::matching(selector.get_ref());
+        if matched.is_empty() {
+            let candidates = rules::all().flat_map(|r| [r.code, r.name]);
+            errors.push(ConfigError {
+                span: Some(Span::new(id, selector.span())),
+                message: format!("unknown rule `{}`", selector.get_ref()),
+                help: suggest::did_you_mean(selector.get_ref(), candidates),
+            });
+        }
+        codes.extend(matched);
+    }
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+fn suppression_policy(
+    raw: &RawPolicy,
+    id: SourceId,
+    errors: &mut Vec<ConfigError>,
+) -> SuppressionPolicy {
+    let Some(policy) = &raw.suppressions else {
+        return SuppressionPolicy::default();
+    };
+    SuppressionPolicy {
+        not_inline: rule_codes(&policy.not_inline, id, errors),
+        approval_required: rule_codes(&policy.approval_required, id, errors),
+        until_required: policy.until_required,
+    }
+}
+
 fn exceptions(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -> Vec<Suppression> {
     let mut out = Vec::new();
     for e in &raw.exceptions {
         let codes_span = Span::new(id, e.codes.span());
-        let mut codes = Vec::new();
-        for code in e.codes.get_ref() {
-            let matched = rules::matching(code.get_ref());
-            if matched.is_empty() {
-                let candidates = rules::all().flat_map(|r| [r.code, r.name]);
-                errors.push(ConfigError {
-                    span: Some(Span::new(id, code.span())),
-                    message: format!("unknown rule `{}`", code.get_ref()),
-                    help: suggest::did_you_mean(code.get_ref(), candidates),
-                });
-            }
-            codes.extend(matched);
-        }
-        codes.sort_unstable();
-        codes.dedup();
+        let codes = rule_codes(e.codes.get_ref(), id, errors);
         let mut glob = |value: &Option<toml::Spanned<String>>, normalize: bool| {
             let value = value.as_ref()?;
             let pattern = if normalize {
@@ -364,6 +394,7 @@ fn exceptions(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -> V
             codes,
             reason: e.reason.clone().filter(|r| !r.trim().is_empty()),
             until,
+            approved_by: e.approved_by.clone().filter(|a| !a.trim().is_empty()),
         });
     }
     out

@@ -68,7 +68,8 @@ fn resolve(path: &Path, cwd: &Path) -> PathBuf {
 
 impl Context {
     /// Resolves `paths` (`-` stands for standard input, named `stdin_name`) against `cwd` and
-    /// finds the project root. `config` is `--config`, whose directory is then the root.
+    /// finds the project root. `config` is `--config`, whose directory is then the root when
+    /// every path lies inside it.
     pub fn new(
         paths: &[PathBuf],
         stdin_name: Option<&str>,
@@ -99,17 +100,18 @@ impl Context {
                 .parent()
                 .map_or_else(|| start.clone(), Path::to_path_buf)
         };
-        // `--config`'s directory, when it holds the paths (a shared configuration elsewhere
-        // does not move the root)
+        // `--config` names the root by its directory when the paths lie there
+        // (`--config ci/yunlint.toml .` does not make `ci/` the root).
         let root = config
             .and_then(|c| std::fs::canonicalize(cwd.join(c)).ok())
             .and_then(|c| c.parent().map(Path::to_path_buf))
             .filter(|dir| named.iter().all(|p| p.starts_with(dir)))
             .or_else(|| {
+                // Anything named yunlint.toml counts, so that one that cannot be read is an
+                // error rather than passed over for a file further up.
                 start_dir
                     .ancestors()
-                    // anything by that name, as `config::find` takes it (a FIFO is then refused)
-                    .find(|d| d.join(CONFIG_FILE_NAME).symlink_metadata().is_ok())
+                    .find(|d| std::fs::symlink_metadata(d.join(CONFIG_FILE_NAME)).is_ok())
                     .map(Path::to_path_buf)
             })
             .or_else(|| {
@@ -217,20 +219,20 @@ mod tests {
     }
 
     #[test]
-    fn a_path_outside_the_root_of_the_first_path_is_refused() {
+    fn a_path_outside_the_root_is_refused_and_a_config_elsewhere_names_no_root() {
         let dir = tempfile::tempdir().unwrap();
         let cwd = std::fs::canonicalize(dir.path()).unwrap();
         std::fs::create_dir_all(cwd.join("project")).unwrap();
         std::fs::create_dir_all(cwd.join("elsewhere")).unwrap();
         std::fs::write(cwd.join("project").join(CONFIG_FILE_NAME), "").unwrap();
-        std::fs::write(cwd.join("elsewhere").join(CONFIG_FILE_NAME), "").unwrap();
         let paths = [PathBuf::from("project"), PathBuf::from("elsewhere")];
         let error = Context::new(&paths, None, None, &cwd);
         assert!(matches!(error, Err(ContextError::Outside { .. })));
-        // a shared configuration elsewhere does not move the root
+        // `--config ci/yunlint.toml elsewhere`: the root is found from the path, not the config
         let config = cwd.join("project").join(CONFIG_FILE_NAME);
-        let shared = Context::new(&[PathBuf::from("elsewhere")], None, Some(&config), &cwd);
-        assert_eq!(shared.unwrap().root, cwd.join("elsewhere"));
+        let context =
+            Context::new(&[PathBuf::from("elsewhere")], None, Some(&config), &cwd).unwrap();
+        assert_eq!(context.root, cwd.join("elsewhere"));
         let missing = Context::new(&[PathBuf::from("nowhere")], None, None, &cwd);
         assert!(matches!(missing, Err(ContextError::Missing(p)) if p == "nowhere"));
     }

@@ -24,7 +24,7 @@ pub mod suppress;
 
 use jiff::civil::Date;
 
-pub use pipeline::{Failure, LintOptions, LintRun, STDIN_PATH, lint};
+pub use pipeline::{Failure, LintOptions, LintRun, Register, STDIN_PATH, lint};
 
 /// Today's date in UTC: the only place yunlint reads the clock. Not the local time zone, so that
 /// whether a suppression or a certification has expired is the same on every machine (`TZ` in a

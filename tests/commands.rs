@@ -467,6 +467,29 @@ fn a_baselined_finding_does_not_hide_a_move_abroad() {
     assert_eq!(codes(&doc), ["YL101"]);
     assert_eq!(doc["summary"]["baselined"], 0);
     assert_eq!(doc["summary"]["fixed"], 1);
+
+    // the register shows the recorded finding as fixed, and --deny unused fails on it
+    let register = yunlint(
+        dir.path(),
+        &[
+            "suppressions",
+            "--as-of",
+            "2026-11-23",
+            "--baseline",
+            "b.json",
+            "--format",
+            "json",
+            "--deny",
+            "unused",
+        ],
+    );
+    assert_eq!(register.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&register.stdout).unwrap();
+    let entries = doc["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["kind"], "baseline");
+    assert_eq!(entries[0]["codes"][0], "YL101");
+    assert_eq!(entries[0]["status"], "fixed");
 }
 
 /// The baseline, SARIF's `partialFingerprints` and GitLab's `fingerprint` are one recipe.

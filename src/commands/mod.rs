@@ -6,6 +6,7 @@ mod inventory;
 mod output;
 mod providers;
 mod rules;
+mod suppressions;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Inventory(args) => inventory::run(args),
+        Command::Suppressions(args) => suppressions::run(args),
         Command::Rules => rules::list(),
         Command::Explain(args) => rules::explain(&args.rule),
         Command::Providers(args) => providers::run(args),

@@ -62,6 +62,8 @@ pub struct LintRun {
     pub baselined: usize,
     /// Baseline entries no finding matched any more: fixed since.
     pub fixed: usize,
+    /// Every suppression, exception and baseline entry, with what became of it.
+    pub register: Register,
     /// Files passed over, with the reason (too large, not a regular file, a link out of the tree).
     pub skipped: Vec<(String, String)>,
     /// Things declared that place nothing, with the reason (`count = 0`): (address, reason).
@@ -69,6 +71,14 @@ pub struct LintRun {
     /// Files whose reading crashed (a bug in yunlint): the run must end with exit 2.
     pub internal_errors: Vec<String>,
     pub elapsed: Duration,
+}
+
+/// The accepted debt of a run: suppressions and exceptions with their status, and the baseline's
+/// entries with whether a finding still matched each.
+#[derive(Debug, Default)]
+pub struct Register {
+    pub suppressions: Vec<(Suppression, suppress::Status)>,
+    pub baseline: Vec<(suppress::baseline::Entry, bool)>,
 }
 
 /// Why a run could not do its job (exit 2).
@@ -238,12 +248,22 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         &suppressions,
         &resolved.placements,
         &sources,
-        today,
-        &selection,
+        suppress::Rules {
+            policy: &config.suppression_policy,
+            today,
+            selection: &selection,
+        },
     );
-    let (mut findings, baselined, fixed) = match &baseline {
+    let (mut findings, baselined, matched) = match &baseline {
         Some(b) => b.filter(outcome.findings, &sources, &reported),
-        None => (outcome.findings, 0, 0),
+        None => (outcome.findings, 0, Vec::new()),
+    };
+    let fixed = matched.iter().filter(|m| !**m).count();
+    let register = Register {
+        suppressions: suppressions.into_iter().zip(outcome.statuses).collect(),
+        baseline: baseline
+            .map(|b| b.findings.into_iter().zip(matched).collect())
+            .unwrap_or_default(),
     };
     let (mut placements, mut unverifiable) = (resolved.placements, resolved.unverifiable);
     if !context.is_whole_root() {
@@ -265,6 +285,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         suppressed: outcome.suppressed,
         baselined,
         fixed,
+        register,
         skipped: discovered
             .skipped
             .iter()
@@ -317,7 +338,7 @@ fn load_config(
         _ if options.isolated => None,
         Some(file) => Some(file.clone()),
         None => Some(context.root.join(config::CONFIG_FILE_NAME))
-            .filter(|f| f.symlink_metadata().is_ok()),
+            .filter(|f| std::fs::symlink_metadata(f).is_ok()),
     };
     config::load(file.as_deref(), named, cwd, today, sources)
         .map_err(|failure| Failure::from_config(failure, std::mem::take(sources)))

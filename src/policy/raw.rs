@@ -32,6 +32,7 @@ pub struct RawPolicy {
     pub terraform: Option<RawTerraform>,
     #[serde(default)]
     pub exceptions: Vec<RawException>,
+    pub suppressions: Option<RawSuppressionPolicy>,
 }
 
 /// `[[exceptions]]`: findings compliance has accepted, by address or path.
@@ -144,6 +145,21 @@ pub struct RawClassify {
     #[serde(rename = "match")]
     pub pattern: Spanned<String>,
     pub data_class: Spanned<i64>,
+}
+
+/// `[suppressions]`: which suppressions the compliance team accepts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSuppressionPolicy {
+    /// Rules that may only be excepted in `[[exceptions]]`, never by an inline comment.
+    #[serde(default)]
+    pub not_inline: Vec<Spanned<String>>,
+    /// Rules whose exceptions must carry `approved_by`.
+    #[serde(default)]
+    pub approval_required: Vec<Spanned<String>>,
+    /// Every suppression must carry `until`.
+    #[serde(default)]
+    pub until_required: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

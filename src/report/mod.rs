@@ -8,6 +8,7 @@ pub mod human;
 pub mod inventory;
 pub mod json;
 pub mod junit;
+pub mod register;
 pub mod sarif;
 pub mod visible;
 

@@ -5,6 +5,7 @@
 //! outside the mainland is not also reported as not finance-grade.
 
 mod certification_expired;
+mod disallowed_suppression;
 mod invalid_suppression;
 mod missing_data_class;
 mod parse_error;
@@ -27,6 +28,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 pub use certification_expired::CertificationExpired;
+pub use disallowed_suppression::DisallowedSuppression;
 pub use invalid_suppression::InvalidSuppression;
 pub use missing_data_class::MissingDataClass;
 pub use parse_error::ParseError;
@@ -242,6 +244,7 @@ pub static RULES: &[&RuleMeta] = &[
     &SuppressionWithoutReason::META,
     &UnusedSuppression::META,
     &InvalidSuppression::META,
+    &DisallowedSuppression::META,
 ];
 
 /// The decision steps, in order: the first enabled rule that fails gives the subject's finding.

@@ -101,34 +101,34 @@ impl Baseline {
         Ok(baseline)
     }
 
-    /// Hides the findings the baseline records (each entry hides one finding); returns what is
-    /// new, how many were hidden, and how many recorded findings are gone.
-    /// Removes the findings the baseline records: what is left, how many of the hidden ones
-    /// `reported` counts, and how many entries no finding matched.
+    /// Removes the findings the baseline records (each entry hides one finding): what is left,
+    /// how many of the hidden ones `reported` counts, and for each entry whether a finding
+    /// matched it (the others are fixed since the baseline).
     pub fn filter(
         &self,
         findings: Vec<Finding>,
         sources: &SourceMap,
         reported: &dyn Fn(&Finding) -> bool,
-    ) -> (Vec<Finding>, usize, usize) {
-        let mut remaining: BTreeMap<&str, usize> = BTreeMap::new();
-        for e in &self.findings {
-            *remaining.entry(e.fingerprint.as_str()).or_default() += 1;
+    ) -> (Vec<Finding>, usize, Vec<bool>) {
+        // the entries of each fingerprint not matched yet, last first
+        let mut remaining: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, e) in self.findings.iter().enumerate().rev() {
+            remaining.entry(e.fingerprint.as_str()).or_default().push(i);
         }
+        let mut matched = vec![false; self.findings.len()];
         let mut hidden = 0;
         let mut new = Vec::new();
         for finding in findings {
             let fingerprint = entry(&finding, sources).fingerprint;
-            match remaining.get_mut(fingerprint.as_str()) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
+            match remaining.get_mut(fingerprint.as_str()).and_then(Vec::pop) {
+                Some(i) => {
+                    matched[i] = true;
                     hidden += usize::from(reported(&finding));
                 }
-                _ => new.push(finding),
+                None => new.push(finding),
             }
         }
-        let fixed = remaining.values().sum();
-        (new, hidden, fixed)
+        (new, hidden, matched)
     }
 }
 

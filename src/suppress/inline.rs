@@ -82,6 +82,7 @@ pub fn scan(file: &SourceFile, id: SourceId) -> (Vec<Suppression>, Vec<Finding>)
                 codes: d.codes,
                 reason: d.reason,
                 until: d.until.map(|date| (date, span)),
+                approved_by: None,
             }),
             Err((message, help)) => invalid.push(
                 Finding::new(

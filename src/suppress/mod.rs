@@ -12,7 +12,10 @@ use jiff::civil::Date;
 
 use crate::finding::{Finding, Label};
 use crate::model::Placement;
-use crate::rules::{Selection, SuppressionExpired, SuppressionWithoutReason, UnusedSuppression};
+use crate::rules::{
+    DisallowedSuppression, Selection, SuppressionExpired, SuppressionWithoutReason,
+    UnusedSuppression,
+};
 use crate::source::{SourceId, SourceMap, Span};
 
 /// Where a suppression applies.
@@ -36,12 +39,108 @@ pub struct Suppression {
     pub codes: Vec<&'static str>,
     pub reason: Option<String>,
     pub until: Option<(Date, Span)>,
+    /// Who approved it (`approved_by` of an `[[exceptions]]` entry; inline comments have none).
+    pub approved_by: Option<String>,
+}
+
+impl Suppression {
+    pub fn is_inline(&self) -> bool {
+        matches!(self.scope, Scope::Lines { .. })
+    }
+}
+
+/// What `[suppressions]` in yunlint.toml asks of every suppression.
+#[derive(Debug, Clone, Default)]
+pub struct SuppressionPolicy {
+    /// Rules that may not be suppressed by an inline comment, only by an `[[exceptions]]` entry
+    /// (tflint's `ignorable = false`).
+    pub not_inline: Vec<&'static str>,
+    /// Rules whose exceptions must name who approved them (`approved_by`).
+    pub approval_required: Vec<&'static str>,
+    /// Every suppression must say until when it holds (`until`).
+    pub until_required: bool,
+}
+
+impl SuppressionPolicy {
+    /// Why `s` breaks the policy, and what to do, if it does: then it suppresses nothing.
+    pub fn violation(&self, s: &Suppression) -> Option<(String, &'static str)> {
+        let listed = |list: &[&'static str]| {
+            s.codes
+                .iter()
+                .filter(|c| list.contains(c))
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        let inline_forbidden = listed(&self.not_inline);
+        if s.is_inline() && !inline_forbidden.is_empty() {
+            return Some((
+                format!(
+                    "{} may not be suppressed inline (`[suppressions] not_inline` in yunlint.toml)",
+                    inline_forbidden.join(", ")
+                ),
+                "record the exception in `[[exceptions]]` of yunlint.toml, with `reason`, `approved_by` and `until`, or fix the finding",
+            ));
+        }
+        let needs_approval = listed(&self.approval_required);
+        if !s.is_inline() && !needs_approval.is_empty() && s.approved_by.is_none() {
+            return Some((
+                format!(
+                    "an exception for {} must name who approved it (`[suppressions] approval_required`)",
+                    needs_approval.join(", ")
+                ),
+                "add `approved_by` with the approver and the approval reference",
+            ));
+        }
+        if self.until_required && s.until.is_none() {
+            return Some((
+                "a suppression must say until when it holds (`[suppressions] until_required`)"
+                    .into(),
+                "add an expiry: `until=YYYY-MM-DD` in a comment, `until = YYYY-MM-DD` in an exception",
+            ));
+        }
+        None
+    }
+}
+
+/// What suppressions are judged by: the configuration's policy, the run's date and the rules
+/// selected (a suppression of deselected rules is never "unused").
+#[derive(Clone, Copy)]
+pub struct Rules<'a> {
+    pub policy: &'a SuppressionPolicy,
+    pub today: Date,
+    pub selection: &'a Selection,
+}
+
+/// What became of one suppression in a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// It covered at least one finding.
+    Used,
+    /// It covered nothing.
+    Unused,
+    /// Its `until` date has passed: it covers nothing any more.
+    Expired,
+    /// It breaks `[suppressions]` in yunlint.toml, and covers nothing.
+    Disallowed(String),
+}
+
+impl Status {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Used => "used",
+            Status::Unused => "unused",
+            Status::Expired => "expired",
+            Status::Disallowed(_) => "disallowed",
+        }
+    }
 }
 
 /// The findings that remain, and how many were suppressed.
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub suppressed: usize,
+    /// What became of each suppression, in the order given.
+    pub statuses: Vec<Status>,
 }
 
 struct Blocks<'a> {
@@ -178,9 +277,13 @@ pub fn apply(
     suppressions: &[Suppression],
     placements: &[Box<Placement>],
     sources: &SourceMap,
-    today: Date,
-    selection: &Selection,
+    rules: Rules<'_>,
 ) -> Outcome {
+    let Rules {
+        policy,
+        today,
+        selection,
+    } = rules;
     let blocks = Blocks {
         by_address: placements
             .iter()
@@ -188,14 +291,17 @@ pub fn apply(
             .collect(),
     };
     let expired = |s: &Suppression| s.until.is_some_and(|(until, _)| until < today);
+    let violations: Vec<Option<(String, &str)>> =
+        suppressions.iter().map(|s| policy.violation(s)).collect();
     let mut used = vec![false; suppressions.len()];
     let mut kept = Vec::new();
     let mut suppressed = 0;
     let index = ExceptionIndex::new(suppressions);
     let is_exception = |s: &Suppression| matches!(s.scope, Scope::Config { .. });
     for finding in findings {
-        let covers =
-            |&(_, s): &(usize, &Suppression)| !expired(s) && s.covers(&finding, sources, &blocks);
+        let covers = |&(i, s): &(usize, &Suppression)| {
+            violations[i].is_none() && !expired(s) && s.covers(&finding, sources, &blocks)
+        };
         let by = match &index {
             // the exceptions the sets point at, then every inline comment, in the order given
             Some(index) => index
@@ -219,9 +325,25 @@ pub fn apply(
             None => kept.push(finding),
         }
     }
-    for (s, used) in suppressions.iter().zip(used) {
+    let mut statuses = Vec::with_capacity(suppressions.len());
+    for ((s, used), violation) in suppressions.iter().zip(used).zip(violations) {
         let codes = s.codes.join(", ");
+        if let Some((why, help)) = violation {
+            kept.extend(
+                selection.apply(
+                    Finding::new(
+                        &DisallowedSuppression::META,
+                        Label::new(s.span, "not allowed here"),
+                        format!("suppression of {codes} is not allowed: {why}"),
+                    )
+                    .with_help(help),
+                ),
+            );
+            statuses.push(Status::Disallowed(why));
+            continue;
+        }
         if let Some((until, until_span)) = s.until.filter(|_| expired(s)) {
+            statuses.push(Status::Expired);
             kept.extend(selection.apply(
                 Finding::new(
                     &SuppressionExpired::META,
@@ -247,6 +369,7 @@ pub fn apply(
                 ),
             );
         }
+        statuses.push(if used { Status::Used } else { Status::Unused });
         let all_selected = s
             .codes
             .iter()
@@ -268,5 +391,6 @@ pub fn apply(
     Outcome {
         findings: kept,
         suppressed,
+        statuses,
     }
 }
