@@ -25,12 +25,44 @@ const PSEUDO_FILE_SYSTEMS: [&str; 3] = ["/proc", "/sys", "/dev"];
 ///
 /// The error says what is wrong with the file, never what is in it.
 pub fn read(path: &Path, limit: u64, within: Option<&Path>) -> io::Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)?;
+    read_checked(path, limit, within, true)
+}
+
+/// [`read`] for a file the walk found: its directories were walked, not followed through links,
+/// so only a link as the last component needs resolving (a system call per component, for
+/// every file of a large repository, otherwise).
+pub fn read_discovered(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    read_checked(path, limit, None, false)
+}
+
+fn read_checked(
+    path: &Path,
+    limit: u64,
+    within: Option<&Path>,
+    resolve: bool,
+) -> io::Result<Vec<u8>> {
+    let own = std::fs::symlink_metadata(path)?;
+    let meta = if own.is_symlink() {
+        std::fs::metadata(path)?
+    } else {
+        own.clone()
+    };
     if !meta.is_file() {
         return Err(refused(format!("not a regular file ({})", kind(&meta))));
     }
-    let real = std::fs::canonicalize(path)?;
-    if let Some(fs) = PSEUDO_FILE_SYSTEMS.iter().find(|fs| real.starts_with(fs)) {
+    let lexical = std::path::absolute(path)?;
+    let pseudo = |p: &Path| {
+        PSEUDO_FILE_SYSTEMS
+            .iter()
+            .find(|fs| p.starts_with(fs))
+            .copied()
+    };
+    let real = if resolve || own.is_symlink() || pseudo(&lexical).is_some() {
+        std::fs::canonicalize(path)?
+    } else {
+        lexical
+    };
+    if let Some(fs) = pseudo(&real) {
         return Err(refused(format!(
             "not a regular file (a system file under {fs})"
         )));
@@ -160,5 +192,12 @@ mod tests {
             "not a regular file (a system file under /proc)"
         );
         assert_eq!(err(dir.path(), None), "not a regular file (a directory)");
+        std::os::unix::fs::symlink("/proc/self/environ", inner.join("env.tf")).unwrap();
+        assert_eq!(
+            read_discovered(&inner.join("env.tf"), 100)
+                .unwrap_err()
+                .to_string(),
+            "not a regular file (a system file under /proc)"
+        );
     }
 }

@@ -193,3 +193,43 @@ pub struct Placement {
     pub origin: Origin,
     pub source: SourceId,
 }
+
+/// A Terraform address without its instance keys: `module.app["a"].aws_instance.web[0]` →
+/// `module.app.aws_instance.web`. Globs written for a block (`[[classify]]`, `[[exceptions]]`)
+/// match each of its instances.
+pub fn without_instance_keys(address: &str) -> Option<String> {
+    if !address.contains('[') {
+        return None;
+    }
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in address.chars() {
+        match (depth, c) {
+            (0, '[') => depth = 1,
+            (0, c) => out.push(c),
+            (_, _) if escaped => escaped = false,
+            (_, '\\') if quoted => escaped = true,
+            (_, '"') => quoted = !quoted,
+            (_, ']') if !quoted => depth = 0,
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_keys_are_removed_from_addresses() {
+        assert_eq!(
+            without_instance_keys(r#"envs/prod:module.app["a]\"b"].aws_instance.web[0]"#)
+                .as_deref(),
+            Some("envs/prod:module.app.aws_instance.web")
+        );
+        assert_eq!(without_instance_keys("aws_instance.web"), None);
+    }
+}

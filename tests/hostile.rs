@@ -164,3 +164,66 @@ fn odd_files_and_links_are_skipped_or_reported_never_fatal() {
     }
     assert_eq!(doc["summary"]["files"], 2);
 }
+
+/// Issue 18: evaluation is bounded by intermediate values, steps and depth, each of which ends as
+/// YL204 with its reason, in several roots evaluated at once.
+#[test]
+fn runaway_evaluation_is_an_unresolved_region_never_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    // A few hundred bytes of nested replace(): each level doubles the string.
+    let mut bomb = r#""cn-shanghai""#.to_owned();
+    for _ in 0..30 {
+        bomb = format!(r#"replace({bomb},"n","nn")"#);
+    }
+    // A chain of 255 locals, each nesting 20 calls: deeper than any stack holds unbounded.
+    let mut chain = String::from("locals {\n  l0 = \"cn-shanghai\"\n");
+    for i in 1..255 {
+        chain.push_str(&format!(
+            "  l{i} = lower(\"${{{}local.l{}{}}}\")\n",
+            "upper(".repeat(20),
+            i - 1,
+            ")".repeat(20)
+        ));
+    }
+    chain.push_str("}\n");
+    let roots = [
+        ("bomb", format!("provider \"alicloud\" {{\n  region = {bomb}\n}}\n")),
+        (
+            "templates",
+            "provider \"alicloud\" {\n  region = \"%{ for a in range(3000) }%{ for b in range(3000) }%{ endfor }%{ endfor }\"\n}\n"
+                .to_owned(),
+        ),
+        (
+            "deep",
+            format!("{chain}provider \"alicloud\" {{\n  region = local.l254\n}}\n"),
+        ),
+        (
+            "cycle",
+            "provider \"alicloud\" {\n  region = alicloud_vpc.b.region\n}\nresource \"alicloud_vpc\" \"a\" {\n  region = alicloud_vpc.b.region\n}\nresource \"alicloud_vpc\" \"b\" {\n  region = alicloud_vpc.a.region\n}\n"
+                .to_owned(),
+        ),
+    ];
+    for (root, text) in &roots {
+        write(
+            dir.path(),
+            &format!("{root}/main.tf"),
+            format!("{text}resource \"alicloud_instance\" \"app\" {{}}\n"),
+        );
+    }
+    let (code, doc, stderr) = check(dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    for (root, reason) in [
+        ("bomb", "too large to evaluate statically"),
+        ("templates", "steps"),
+        ("deep", "nest deeper than"),
+        ("cycle", "refers to itself"),
+    ] {
+        let found = messages_for(&doc, &format!("{root}/main.tf"));
+        assert!(
+            found
+                .iter()
+                .any(|m| m.starts_with("YL204") && m.contains(reason)),
+            "{root}: {found:?}"
+        );
+    }
+}

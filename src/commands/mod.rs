@@ -116,7 +116,11 @@ fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> 
             ));
         }
         for (address, reason) in &run.notes {
-            output::note(&format!("note: {address}: {reason}\n"));
+            output::note(&format!(
+                "note: {}: {}\n",
+                crate::report::visible::visible(address),
+                crate::report::visible::visible(reason)
+            ));
         }
     }
     if run.internal_errors.is_empty() {

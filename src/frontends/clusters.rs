@@ -24,11 +24,19 @@ const STORAGE_KINDS: [&str; 3] = ["PersistentVolumeClaim", "PersistentVolume", "
 /// Terraform placements by address, with and without their root prefix (the first wins).
 pub struct TerraformIndex<'p> {
     by_address: HashMap<&'p str, &'p Placement>,
+    /// The blocks of repeated resources (`alicloud_cs_managed_kubernetes.prod` for `prod[0]`):
+    /// `Some` when the block has exactly one instance, the only one it can stand for; `None` when
+    /// it has several.
+    by_block: HashMap<String, Option<&'p Placement>>,
+    /// A block's address without its root prefix → with it (the first root wins).
+    bare_blocks: HashMap<String, String>,
 }
 
 impl<'p> TerraformIndex<'p> {
     pub fn new(placements: impl IntoIterator<Item = &'p Placement>) -> Self {
         let mut by_address = HashMap::new();
+        let mut by_block: HashMap<String, Option<&'p Placement>> = HashMap::new();
+        let mut bare_blocks = HashMap::new();
         for p in placements
             .into_iter()
             .filter(|p| p.origin == Origin::Terraform)
@@ -37,12 +45,33 @@ impl<'p> TerraformIndex<'p> {
             if let Some((_, bare)) = p.address.split_once(':') {
                 by_address.entry(bare).or_insert(p);
             }
+            if let Some(block) = crate::model::without_instance_keys(&p.address) {
+                if let Some((_, bare)) = block.split_once(':') {
+                    bare_blocks
+                        .entry(bare.to_owned())
+                        .or_insert_with(|| block.clone());
+                }
+                by_block
+                    .entry(block)
+                    .and_modify(|one| *one = None)
+                    .or_insert(Some(p));
+            }
         }
-        TerraformIndex { by_address }
+        TerraformIndex {
+            by_address,
+            by_block,
+            bare_blocks,
+        }
     }
 
     fn get(&self, address: &str) -> Option<&'p Placement> {
-        self.by_address.get(address).copied()
+        self.by_address.get(address).copied().or_else(|| {
+            let block = self
+                .bare_blocks
+                .get(address)
+                .map_or(address, String::as_str);
+            self.by_block.get(block).copied().flatten()
+        })
     }
 }
 
@@ -181,4 +210,56 @@ pub fn place(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn placement(address: &str) -> Placement {
+        let span = Span::new(SourceId(0), 0..0);
+        Placement {
+            address: address.to_owned(),
+            path: Arc::from("main.tf"),
+            name_span: span,
+            block: span,
+            kind: WorkloadKind::Kubernetes,
+            provider: Resolved::new("alicloud".to_owned(), span),
+            region: Ok(Resolved::new("cn-shanghai".to_owned(), span)),
+            zones: Vec::new(),
+            replicas: Vec::new(),
+            data_class: None,
+            instances: Vec::new(),
+            required_regions: Vec::new(),
+            cluster: None,
+            provider_config: None,
+            origin: Origin::Terraform,
+            source: SourceId(0),
+        }
+    }
+
+    #[test]
+    fn a_cluster_block_names_its_only_instance_never_one_of_several() {
+        let placements = [
+            placement("envs/prod:alicloud_cs_managed_kubernetes.one[0]"),
+            placement(r#"envs/prod:alicloud_cs_managed_kubernetes.two["a"]"#),
+            placement(r#"envs/prod:alicloud_cs_managed_kubernetes.two["b"]"#),
+        ];
+        let index = TerraformIndex::new(placements.iter());
+        let found = |address: &str| index.get(address).map(|p| p.address.clone());
+        assert_eq!(
+            found("alicloud_cs_managed_kubernetes.one").as_deref(),
+            Some("envs/prod:alicloud_cs_managed_kubernetes.one[0]")
+        );
+        assert_eq!(
+            found("envs/prod:alicloud_cs_managed_kubernetes.one").as_deref(),
+            Some("envs/prod:alicloud_cs_managed_kubernetes.one[0]")
+        );
+        assert_eq!(found("alicloud_cs_managed_kubernetes.two"), None);
+        assert_eq!(
+            found(r#"alicloud_cs_managed_kubernetes.two["b"]"#).as_deref(),
+            Some(r#"envs/prod:alicloud_cs_managed_kubernetes.two["b"]"#)
+        );
+    }
 }

@@ -90,7 +90,7 @@ fn load_and_parse(input: Input, id: SourceId, limit: u64, cwd: &Path, root: &Pat
     let (path, format, bytes) = match input {
         Input::File(path, format) => {
             // Discovery has kept links inside the walked directory.
-            let bytes = crate::guarded_read::read(&path, limit, None);
+            let bytes = crate::guarded_read::read_discovered(&path, limit);
             (path, format, bytes)
         }
         Input::VarFile(path) => {

@@ -158,17 +158,23 @@ impl Policy {
         }
         // A Terraform address may carry its root module (`envs/prod:module.db.x.y`): globs match
         // the address with and without it.
-        let bare = placement.address.split_once(':').map(|(_, a)| a);
-        let first = |text: &str| self.classify_set.matches(text).into_iter().min();
-        let matched = [
-            first(&placement.address),
-            bare.and_then(first),
-            first(&placement.path),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
-        .and_then(|i| self.classify.get(i));
+        // An instance (`web[0]`, `module.app["a"].x`) matches as its block does too.
+        let block = crate::model::without_instance_keys(&placement.address);
+        let addresses = std::iter::once(placement.address.as_str()).chain(block.as_deref());
+        let mut candidates: Vec<&str> = Vec::with_capacity(5);
+        for address in addresses {
+            candidates.push(address);
+            if let Some((_, bare)) = address.split_once(':') {
+                candidates.push(bare);
+            }
+        }
+        candidates.push(&placement.path);
+        // the first entry written that matches any of them
+        let matched = candidates
+            .iter()
+            .filter_map(|text| self.classify_set.matches(text).into_iter().min())
+            .min()
+            .and_then(|i| self.classify.get(i));
         match matched {
             Some(c) => EffectiveClass {
                 value: c.data_class,

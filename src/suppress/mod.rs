@@ -173,10 +173,16 @@ impl Suppression {
             Scope::Config { address, path } => {
                 let address_ok = address.as_ref().is_none_or(|glob| {
                     finding.subject.as_ref().is_some_and(|s| {
-                        glob.is_match(&s.address)
-                            || s.address
-                                .split_once(':')
-                                .is_some_and(|(_, bare)| glob.is_match(bare))
+                        // An instance (`web[0]`) is covered by a glob for its block too.
+                        let block = crate::model::without_instance_keys(&s.address);
+                        std::iter::once(s.address.as_str())
+                            .chain(block.as_deref())
+                            .any(|address| {
+                                glob.is_match(address)
+                                    || address
+                                        .split_once(':')
+                                        .is_some_and(|(_, bare)| glob.is_match(bare))
+                            })
                     })
                 });
                 let path_ok = path.as_ref().is_none_or(|glob| {

@@ -121,6 +121,8 @@ fn offset(at: usize) -> u32 {
 pub struct VarDecl {
     pub name: String,
     pub default: Option<Expr>,
+    /// The type constraint (`object({ region = optional(string, "cn-shanghai") })`).
+    pub type_expr: Option<Expr>,
 }
 
 /// A `provider` block.
@@ -199,7 +201,10 @@ impl Decls {
     /// a fraction of a file, which also holds every attribute it never reads, blocks and comments.
     pub fn compact(&mut self) {
         let mut exprs: Vec<&mut Expr> = Vec::new();
-        exprs.extend(self.variables.iter_mut().filter_map(|v| v.default.as_mut()));
+        for v in &mut self.variables {
+            exprs.extend(v.default.as_mut());
+            exprs.extend(v.type_expr.as_mut());
+        }
         exprs.extend(self.locals.iter_mut().map(|(_, e)| e));
         exprs.extend(self.values.iter_mut().map(|(_, e)| e));
         exprs.extend(self.outputs.iter_mut().map(|(_, e)| e));

@@ -97,12 +97,16 @@ pub trait Children<'s> {
 const MAX_LOCAL_DEPTH: usize = 256;
 pub const MAX_VALUE_WEIGHT: usize = 1_000_000;
 const MAX_STEPS: u64 = 4_000_000;
+/// Expression evaluations nested inside each other, across references.
+const MAX_EVAL_DEPTH: usize = 1_000;
 
 /// The evaluation budget of one root, shared by its module instances.
 #[derive(Default)]
 pub struct Budget {
     steps: Cell<u64>,
     exhausted: Cell<bool>,
+    /// How deeply expression evaluations nest right now.
+    depth: Cell<usize>,
 }
 
 impl Budget {
@@ -384,6 +388,7 @@ impl<'a> Scope<'a> {
                 note: note.into(),
             }],
             bound: Vec::new(),
+            depends_on_unknown: None,
         };
         let value = ev.expr(expr);
         let chain = ev.chain;
@@ -415,7 +420,11 @@ impl<'a> Scope<'a> {
                 Err(reason) => {
                     Instances::Unknown(format!("the `count` of `{address}` is unknown: {reason}"))
                 }
-                Ok(v) => match v.value.as_u64() {
+                // A string holding a number converts, as Terraform converts it.
+                Ok(v) => match to_number(&v.value)
+                    .ok()
+                    .and_then(|n| Value::Number(n).as_u64())
+                {
                     Some(n) if n as usize > MAX_INSTANCES => Instances::Unknown(format!(
                         "`{address}` has more than {MAX_INSTANCES} instances, more than yunlint evaluates one by one"
                     )),
@@ -512,6 +521,9 @@ struct Ev<'e, 'a> {
     rep: &'e Repetition,
     chain: Vec<Via>,
     bound: Vec<(String, Value)>,
+    /// The first unknown value a reference gave since it was last cleared: `try` and `can`
+    /// cannot decide on an expression that depends on one, whether or not it fails.
+    depends_on_unknown: Option<Reason>,
 }
 
 fn literal_key(op: &TraversalOperator) -> Option<&str> {
@@ -563,7 +575,24 @@ impl<'e, 'a> Ev<'e, 'a> {
         self.scope.budget.spend(1)
     }
 
+    /// Evaluates one expression, as deep as the stack allows: expressions nest at most 64 levels
+    /// (the parser's bound), but references nest them again (a local in a local in a resource's
+    /// argument), so the depth of the whole evaluation is bounded too.
     fn expr(&mut self, expr: &EditExpr) -> Out {
+        let budget = &self.scope.budget;
+        if budget.depth.get() >= MAX_EVAL_DEPTH {
+            return Ok(Value::Unknown(format!(
+                "expressions and the references between them nest deeper than {MAX_EVAL_DEPTH} levels"
+            )));
+        }
+        budget.depth.set(budget.depth.get() + 1);
+        let out = self.expr_at_depth(expr);
+        let budget = &self.scope.budget;
+        budget.depth.set(budget.depth.get() - 1);
+        out
+    }
+
+    fn expr_at_depth(&mut self, expr: &EditExpr) -> Out {
         if !self.step() {
             return Ok(over_steps());
         }
@@ -621,7 +650,11 @@ impl<'e, 'a> Ev<'e, 'a> {
             EditExpr::StringTemplate(t) => self.template(t),
             EditExpr::HeredocTemplate(h) => self.template(&h.template),
             EditExpr::Parenthesis(p) => self.expr(p.inner()),
-            EditExpr::Variable(v) => self.variable(v.as_str(), &[]).map(|(v, _)| v),
+            EditExpr::Variable(v) => {
+                let (value, _) = self.variable(v.as_str(), &[])?;
+                self.note_unknown(&value);
+                Ok(value)
+            }
             EditExpr::Traversal(t) => self.traversal(&t.expr, &t.operators),
             EditExpr::Conditional(c) => {
                 let cond = self.expr(&c.cond_expr)?;
@@ -658,6 +691,27 @@ impl<'e, 'a> Ev<'e, 'a> {
             }
             EditExpr::BinaryOp(op) => self.binary(&op.lhs_expr, *op.operator.value(), &op.rhs_expr),
             EditExpr::ForExpr(f) => self.for_expr(f),
+        }
+    }
+
+    fn note_unknown(&mut self, value: &Value) {
+        if self.depends_on_unknown.is_none()
+            && let Some(reason) = value.unknown_inside()
+        {
+            self.depends_on_unknown = Some(reason.clone());
+        }
+    }
+
+    /// Evaluates an argument of `try` or `can`: unknown when it depends on an unknown value
+    /// (as Terraform decides before evaluating it), else its value or its error.
+    fn guarded_arg(&mut self, arg: &EditExpr) -> Out {
+        let outer = self.depends_on_unknown.take();
+        let result = self.expr(arg);
+        let inner = self.depends_on_unknown.take();
+        self.depends_on_unknown = outer.or(inner.clone());
+        match inner {
+            Some(reason) => Ok(Value::Unknown(reason)),
+            None => result,
         }
     }
 
@@ -800,6 +854,10 @@ impl<'e, 'a> Ev<'e, 'a> {
                             }
                         };
                         for (k, v) in items {
+                            if !self.step() {
+                                unknown.get_or_insert_with(over_steps);
+                                return Ok(());
+                            }
                             let before = self.bound.len();
                             if let Some(kv) = &d.for_expr.key_var {
                                 self.bound.push((kv.as_str().to_owned(), k));
@@ -898,7 +956,9 @@ impl<'e, 'a> Ev<'e, 'a> {
     ) -> Result<Option<(Option<Value>, Value)>, Error> {
         if let Some(cond) = &f.cond {
             match self.expr(&cond.expr)? {
-                Value::Unknown(r) => return Ok(Some((None, Value::Unknown(r)))),
+                // Whether the element exists is unknown, so the whole result is: an unknown key
+                // says so below.
+                Value::Unknown(r) => return Ok(Some((Some(Value::Unknown(r)), Value::Null))),
                 v if !to_bool(&v)? => return Ok(None),
                 _ => {}
             }
@@ -918,11 +978,22 @@ impl<'e, 'a> Ev<'e, 'a> {
         ops: &[hcl_edit::Decorated<TraversalOperator>],
     ) -> Out {
         let ops: Vec<&TraversalOperator> = ops.iter().map(|o| o.value()).collect();
-        let (value, used) = match root {
-            EditExpr::Variable(v) => self.variable(v.as_str(), &ops)?,
-            other => (self.expr(other)?, 0),
-        };
-        self.apply(value, &ops[used..])
+        match root {
+            EditExpr::Variable(v) => {
+                let (value, used) = self.variable(v.as_str(), &ops)?;
+                // What the whole traversal reaches, as Terraform checks before `try`: a
+                // traversal that fails does not depend on an unknown.
+                let reached = self.apply(value, &ops[used..]);
+                if let Ok(value) = &reached {
+                    self.note_unknown(value);
+                }
+                reached
+            }
+            other => {
+                let value = self.expr(other)?;
+                self.apply(value, &ops)
+            }
+        }
     }
 
     /// Applies traversal operators to a value.
@@ -992,6 +1063,11 @@ impl<'e, 'a> Ev<'e, 'a> {
                     Ok(v) => v,
                     Err(reason) => return Ok((Value::Unknown(reason), 1)),
                 };
+                // A reference copies the value: a large one costs steps by its size.
+                let size = weight(&value.value, MAX_VALUE_WEIGHT) as u64;
+                if size > 64 && !self.scope.budget.spend(size / 64) {
+                    return Ok((over_steps(), 1));
+                }
                 let narrower = match (root, member) {
                     ("local", Some(m)) => self.scope.local_member_chain(name, m),
                     _ => None,
@@ -1396,7 +1472,7 @@ impl<'e, 'a> Ev<'e, 'a> {
                 let mut last = String::from("no argument of `try` evaluates");
                 for arg in &args {
                     let kept = self.chain.len();
-                    match self.expr(arg) {
+                    match self.guarded_arg(arg) {
                         Ok(v) => return Ok(v),
                         Err(e) => {
                             // A failed argument is not where the value came from.
@@ -1411,8 +1487,10 @@ impl<'e, 'a> Ev<'e, 'a> {
                 let [arg] = args.as_slice() else {
                     return Err("`can` takes one argument".into());
                 };
-                return Ok(match self.expr(arg) {
-                    Ok(Value::Unknown(r)) => Value::Unknown(r),
+                return Ok(match self.guarded_arg(arg) {
+                    Ok(v) if v.unknown_inside().is_some() => {
+                        Value::Unknown(v.unknown_inside().cloned().unwrap_or_default())
+                    }
                     Ok(_) => Value::Bool(true),
                     Err(_) => Value::Bool(false),
                 });
@@ -1512,6 +1590,125 @@ fn index_value(value: Value, index: &Value) -> Out {
     }
 }
 
+/// Converts a variable's value to its type constraint as Terraform does: primitive conversions
+/// (`"2"` to a number), and in objects the attributes that `optional(type, default)` fills in
+/// (null without a default). A value that does not convert is an error: Terraform stops.
+pub fn convert(value: Value, ty: &EditExpr, defaults: &Scope<'_>) -> Result<Value, Reason> {
+    if let Value::Unknown(_) = value {
+        return Ok(value);
+    }
+    match ty {
+        EditExpr::Parenthesis(p) => convert(value, p.inner(), defaults),
+        EditExpr::Variable(name) => match (name.as_str(), value) {
+            (_, Value::Null) => Ok(Value::Null),
+            ("any", v) => Ok(v),
+            ("string", v) => v
+                .to_text()
+                .map(Value::String)
+                .ok_or_else(|| format!("a {} is not a string", v.type_name())),
+            ("number", v) => to_number(&v).map(Value::Number),
+            ("bool", v) => to_bool(&v).map(Value::Bool),
+            (other, _) => Err(format!("unknown type `{other}`")),
+        },
+        EditExpr::FuncCall(call) if call.name.namespace.is_empty() => {
+            let args: Vec<&EditExpr> = call.args.iter().collect();
+            let inner = |i: usize| {
+                args.get(i)
+                    .copied()
+                    .ok_or_else(|| format!("`{}` needs an argument", call.name.name.as_str()))
+            };
+            match (call.name.name.as_str(), value) {
+                (_, Value::Null) => Ok(Value::Null),
+                ("list" | "set", Value::Array(items)) => {
+                    let element = inner(0)?;
+                    items
+                        .into_iter()
+                        .map(|v| convert(v, element, defaults))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(Value::Array)
+                }
+                ("map", Value::Object(map)) => {
+                    let element = inner(0)?;
+                    map.into_iter()
+                        .map(|(k, v)| Ok((k, convert(v, element, defaults)?)))
+                        .collect::<Result<BTreeMap<_, _>, Reason>>()
+                        .map(Value::Object)
+                }
+                ("tuple", Value::Array(items)) => {
+                    let EditExpr::Array(types) = inner(0)? else {
+                        return Err("`tuple` needs a list of types".into());
+                    };
+                    if types.len() != items.len() {
+                        return Err(format!(
+                            "a tuple of {} elements is required, not {}",
+                            types.len(),
+                            items.len()
+                        ));
+                    }
+                    items
+                        .into_iter()
+                        .zip(types.iter())
+                        .map(|(v, t)| convert(v, t, defaults))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(Value::Array)
+                }
+                ("object", Value::Object(mut map)) => {
+                    let EditExpr::Object(attrs) = inner(0)? else {
+                        return Err("`object` needs an object of types".into());
+                    };
+                    let mut out = BTreeMap::new();
+                    for (key, attr_type) in attrs.iter() {
+                        let name = match key {
+                            ObjectKey::Ident(i) => i.as_str().to_owned(),
+                            ObjectKey::Expression(EditExpr::String(s)) => s.as_str().to_owned(),
+                            ObjectKey::Expression(EditExpr::Variable(v)) => v.as_str().to_owned(),
+                            ObjectKey::Expression(_) => {
+                                return Err("an attribute name is required".into());
+                            }
+                        };
+                        let attr_type = attr_type.expr();
+                        let optional = match attr_type {
+                            EditExpr::FuncCall(f)
+                                if f.name.namespace.is_empty()
+                                    && f.name.name.as_str() == "optional" =>
+                            {
+                                Some(f.args.iter().collect::<Vec<_>>())
+                            }
+                            _ => None,
+                        };
+                        let value = match (map.remove(&name), &optional) {
+                            (Some(Value::Null) | None, Some(opt)) => match opt.get(1) {
+                                Some(default) => defaults
+                                    .eval(
+                                        default,
+                                        Span::new(crate::source::SourceId(0), 0..0),
+                                        "default",
+                                    )
+                                    .map(|v| v.value)
+                                    .unwrap_or_else(Value::Unknown),
+                                None => Value::Null,
+                            },
+                            (Some(v), _) => v,
+                            (None, None) => {
+                                return Err(format!("attribute `{name}` is required"));
+                            }
+                        };
+                        let value_type = match &optional {
+                            Some(opt) => opt.first().copied().ok_or("`optional` needs a type")?,
+                            None => attr_type,
+                        };
+                        out.insert(name, convert(value, value_type, defaults)?);
+                    }
+                    Ok(Value::Object(out))
+                }
+                ("optional", v) => convert(v, inner(0)?, defaults),
+                (kind, v) => Err(format!("a {} is not a {kind}", v.type_name())),
+            }
+        }
+        _ => Ok(value),
+    }
+}
+
 /// Appends the steps of `more` that `chain` does not hold yet.
 fn extend_chain(chain: &mut Vec<Via>, more: &[Via]) {
     for via in more {
@@ -1548,6 +1745,19 @@ mod tests {
             "missing".to_owned(),
             Err("variable `missing` has no value".to_owned()),
         );
+        vars.insert(
+            "cfg".to_owned(),
+            Ok(Val {
+                value: Value::Object(BTreeMap::from([
+                    (
+                        "id".to_owned(),
+                        Value::Unknown("`x.id` is known only after apply".into()),
+                    ),
+                    ("region".to_owned(), Value::String("cn-shanghai".into())),
+                ])),
+                chain: Vec::new(),
+            }),
+        );
         Scope::new(vars, BTreeMap::new(), "mod".into())
     }
 
@@ -1576,6 +1786,21 @@ mod tests {
         assert_eq!(eval(r#"can({a = 1}["b"])"#), Ok("false".into()));
         assert!(eval("can(var.missing)").is_err(), "can(unknown) is unknown");
         assert!(
+            eval(r#"try({ a = var.missing }["b"], "x")"#).is_err(),
+            "an expression that depends on an unknown is unknown, even where it would fail"
+        );
+        assert!(eval("can([var.missing])").is_err());
+        assert!(
+            eval(r#"try(var.cfg["nowhere"], "y")"#).is_ok(),
+            "a definitive error"
+        );
+        assert!(eval(r#"try(var.cfg.id, "y")"#).is_err());
+        assert_eq!(
+            eval(r#"try(var.cfg.region, "y")"#),
+            Ok("cn-shanghai".into()),
+            "what the traversal reaches is known"
+        );
+        assert!(
             eval(r#"try(local.undeclared, "x")"#).is_err(),
             "an undeclared reference stops Terraform before try runs"
         );
@@ -1592,6 +1817,7 @@ mod tests {
             "timestamp()",
             "[for z in var.missing : z]",
             "join(\",\", [var.missing, \"a\"])",
+            "length([for z in [1, 2] : z if var.missing])",
         ] {
             assert!(eval(text).is_err(), "{text} is unknown");
         }
@@ -1621,6 +1847,17 @@ mod tests {
             ("1 + 2 * 3 % 4", "3"),
             (r#"!(1 == 1) || "a" != "b""#, "true"),
             ("path.module", "mod"),
+            (r#""${var.zone}\t$${x} %%{y}""#, "cn-hongkong-b\t${x} %{y}"),
+            (
+                "<<-EOT\n    a ${var.zone}\n      b\n    EOT",
+                "a cn-hongkong-b\n  b\n",
+            ),
+            (r#""a ${~ " b " ~} c""#, "a b c"),
+            (r#""${var.zone}""#, "cn-hongkong-b"),
+            (r#"{ (var.zone) = 1, x = 2 }[var.zone]"#, "1"),
+            ("tolist(null == null ? [1] : [])[0]", "1"),
+            ("[1, 2, 3][*]", "[1,2,3]"),
+            ("null[*]", "[]"),
         ] {
             assert_eq!(eval(text), Ok(want.to_owned()), "{text}");
         }
@@ -1638,6 +1875,76 @@ mod tests {
             Ok("b".into())
         );
         assert!(eval("count.index").is_err());
+    }
+
+    fn instances(attr: &str, text: &str) -> Instances {
+        let text = Arc::new(text.to_owned());
+        let expr = Expr::native(SourceId(0), &text, 0..text.len());
+        let attrs = super::super::decl::Attrs(vec![(attr.to_owned(), expr)]);
+        scope().instances("x.y", &attrs)
+    }
+
+    #[test]
+    fn count_and_for_each_give_the_instances() {
+        assert_eq!(instances("count", "0"), Instances::Known(Vec::new()));
+        assert_eq!(
+            instances("count", r#""2""#),
+            Instances::Known(vec![Repetition::Count(0), Repetition::Count(1)])
+        );
+        assert_eq!(instances("for_each", "{}"), Instances::Known(Vec::new()));
+        assert_eq!(
+            instances("for_each", r#"toset(["b", "a", "b"])"#),
+            Instances::Known(vec![
+                Repetition::Each {
+                    key: "a".into(),
+                    value: Value::String("a".into())
+                },
+                Repetition::Each {
+                    key: "b".into(),
+                    value: Value::String("b".into())
+                },
+            ])
+        );
+        for unknown in ["var.missing ? 1 : 0", "length(timestamp())", "-1", "1.5"] {
+            assert!(
+                matches!(instances("count", unknown), Instances::Unknown(_)),
+                "{unknown}"
+            );
+        }
+        assert!(matches!(
+            instances("for_each", "{ for k in var.missing : k => k }"),
+            Instances::Unknown(_)
+        ));
+        assert!(matches!(instances("count", "5000"), Instances::Unknown(r) if r.contains("1024")));
+    }
+
+    #[test]
+    fn values_convert_to_their_type_with_optional_attributes_filled_in() {
+        let convert_text = |value: &str, ty: &str| {
+            let value = eval(&format!("jsonencode({value})")).expect("a known value");
+            let json: serde_json::Value = serde_json::from_str(&value).expect("JSON");
+            let ty = hcl_edit::parser::parse_expr(ty).expect("a type");
+            convert(Value::from_json(&json), &ty, &scope()).map(|v| v.to_string())
+        };
+        let ty = r#"object({ region = optional(string, "cn-shanghai"), zones = optional(list(string), []), tier = optional(string), n = number })"#;
+        assert_eq!(
+            convert_text(r#"{ n = "2", extra = 1 }"#, ty),
+            Ok(r#"{"n":2,"region":"cn-shanghai","tier":null,"zones":[]}"#.into())
+        );
+        assert_eq!(
+            convert_text(r#"{ n = 1, region = "cn-beijing", zones = [1] }"#, ty),
+            Ok(r#"{"n":1,"region":"cn-beijing","tier":null,"zones":["1"]}"#.into())
+        );
+        assert!(convert_text("{}", ty).is_err(), "`n` is required");
+        assert_eq!(
+            convert_text(r#"{ a = 1 }"#, "map(string)"),
+            Ok(r#"{"a":"1"}"#.into())
+        );
+        assert!(convert_text(r#""x""#, "number").is_err());
+        assert_eq!(
+            convert_text("[1, true]", "tuple([string, bool])"),
+            Ok(r#"["1",true]"#.into())
+        );
     }
 
     #[test]

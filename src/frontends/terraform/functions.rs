@@ -10,6 +10,9 @@ use super::value::{Value, equal, number_string};
 
 type Out = Result<Value, String>;
 
+/// Element comparisons a set function may make.
+const MAX_COMPARISONS: usize = 10_000_000;
+
 /// Functions Terraform cannot know before apply, or that read the disk or the clock.
 const UNKNOWN: [&str; 14] = [
     "timestamp",
@@ -48,6 +51,24 @@ pub fn call(name: &str, args: Vec<Value>) -> Out {
         }
     } else if let Some(reason) = args.iter().find_map(Value::unknown_inside) {
         return Ok(Value::Unknown(reason.clone()));
+    }
+    // The set functions compare every element with every other: refuse what would take long.
+    if matches!(
+        name,
+        "distinct" | "toset" | "setunion" | "setintersection" | "setsubtract" | "matchkeys"
+    ) {
+        let total: usize = args
+            .iter()
+            .map(|a| match a {
+                Value::Array(items) => items.len(),
+                _ => 1,
+            })
+            .sum();
+        if total.saturating_mul(total) > MAX_COMPARISONS {
+            return Ok(Value::Unknown(format!(
+                "`{name}()` of {total} elements is too costly to evaluate statically"
+            )));
+        }
     }
     let a = Args { name, args };
     a.run()
@@ -211,6 +232,11 @@ impl Args<'_> {
                 let base = a.int(1)?;
                 if !(2..=62).contains(&base) {
                     return Err("`parseint` base must be between 2 and 62".into());
+                }
+                if base > 36 {
+                    return Ok(Value::Unknown(
+                        "`parseint` with a base above 36 is not evaluated by yunlint".into(),
+                    ));
                 }
                 let (neg, digits) = match text.strip_prefix('-') {
                     Some(rest) => (true, rest),
@@ -439,7 +465,7 @@ impl Args<'_> {
                 if offset < 0 || offset > len {
                     return Err("`substr` offset is out of range".into());
                 }
-                if length < 0 || offset + length > len {
+                if length < 0 || offset.saturating_add(length) > len {
                     length = len - offset;
                 }
                 s(chars[offset as usize..(offset + length) as usize]
@@ -818,6 +844,12 @@ impl Args<'_> {
                 a.count(1, 1)?;
                 s(a.get(0).to_json().to_string())
             }
+            "yamlencode" => {
+                a.count(1, 1)?;
+                let mut out = String::new();
+                yaml_block(a.get(0), 0, &mut out);
+                s(out)
+            }
             "jsondecode" => {
                 a.count(1, 1)?;
                 let json: serde_json::Value =
@@ -834,6 +866,40 @@ impl Args<'_> {
                 String::from_utf8(bytes)
                     .map_err(|_| "`base64decode`: the result is not UTF-8".to_owned())
                     .and_then(s)
+            }
+            "formatdate" => {
+                a.count(2, 2)?;
+                s(format_date(&a.str(0)?, &Time::parse(&a.str(1)?)?)?)
+            }
+            "timeadd" => {
+                a.count(2, 2)?;
+                let time = Time::parse(&a.str(0)?)?;
+                let nanos = i128::from(time.secs) * 1_000_000_000
+                    + i128::from(time.nanos)
+                    + parse_duration(&a.str(1)?)?;
+                let moved = Time {
+                    secs: nanos.div_euclid(1_000_000_000) as i64,
+                    nanos: nanos.rem_euclid(1_000_000_000) as u32,
+                    offset: time.offset,
+                };
+                s(moved.rfc3339())
+            }
+            "timecmp" => {
+                a.count(2, 2)?;
+                let (x, y) = (Time::parse(&a.str(0)?)?, Time::parse(&a.str(1)?)?);
+                n(match (x.secs, x.nanos).cmp(&(y.secs, y.nanos)) {
+                    std::cmp::Ordering::Less => -1.0,
+                    std::cmp::Ordering::Equal => 0.0,
+                    std::cmp::Ordering::Greater => 1.0,
+                })
+            }
+            "issensitive" => {
+                a.count(1, 1)?;
+                Ok(Value::Bool(false))
+            }
+            "ephemeralasnull" => {
+                a.count(1, 1)?;
+                Ok(a.get(0).clone())
             }
             "md5" | "sha1" | "sha256" | "sha512" => {
                 a.count(1, 1)?;
@@ -956,12 +1022,16 @@ impl Args<'_> {
                 let mut next: u128 = net.addr;
                 for i in 1..a.args.len() {
                     let newbits = a.int(i)?;
-                    let len = net.len as i64 + newbits;
+                    let len = (net.len as i64).saturating_add(newbits);
                     if newbits < 0 || len > net.bits as i64 {
                         return Err("`cidrsubnets`: not enough bits".into());
                     }
-                    let size: u128 = 1u128 << (net.bits as i64 - len);
-                    let start = next.div_ceil(size) * size;
+                    let Some(size) = 1u128.checked_shl((net.bits as i64 - len) as u32) else {
+                        return Ok(Value::Unknown(
+                            "`cidrsubnets` of a whole address space is not evaluated".into(),
+                        ));
+                    };
+                    let start = next.div_ceil(size).saturating_mul(size);
                     let sub = Cidr {
                         addr: start,
                         len: len as u32,
@@ -970,7 +1040,7 @@ impl Args<'_> {
                     if !net.contains(&sub) {
                         return Err("`cidrsubnets`: not enough room in the prefix".into());
                     }
-                    next = start + size;
+                    next = start.saturating_add(size);
                     out.push(Value::String(sub.to_string()));
                 }
                 list(out)
@@ -979,6 +1049,69 @@ impl Args<'_> {
             other => Ok(Value::Unknown(format!(
                 "function `{other}` is not evaluated by yunlint"
             ))),
+        }
+    }
+}
+
+/// A YAML scalar as Terraform's `yamlencode` writes it: strings double-quoted.
+fn yaml_scalar(value: &Value) -> String {
+    match value {
+        Value::String(text) => serde_json::Value::String(text.clone()).to_string(),
+        Value::Array(_) => "[]".into(),
+        Value::Object(_) => "{}".into(),
+        Value::Null | Value::Unknown(_) => "null".into(),
+        other => other.to_text().unwrap_or_default(),
+    }
+}
+
+/// A value in YAML's block style at `indent`, as `yamlencode` writes it: mappings indent their
+/// nested mappings, sequences in a mapping are not indented, one item per line.
+fn yaml_block(value: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 || !out.ends_with("- ") {
+                    out.push_str(&pad);
+                }
+                out.push_str(&serde_json::Value::String(key.clone()).to_string());
+                out.push(':');
+                match item {
+                    Value::Object(m) if !m.is_empty() => {
+                        out.push('\n');
+                        yaml_block(item, indent + 2, out);
+                    }
+                    Value::Array(l) if !l.is_empty() => {
+                        out.push('\n');
+                        yaml_block(item, indent, out);
+                    }
+                    scalar => {
+                        out.push(' ');
+                        out.push_str(&yaml_scalar(scalar));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 || !out.ends_with("- ") {
+                    out.push_str(&pad);
+                }
+                out.push_str("- ");
+                match item {
+                    Value::Object(m) if !m.is_empty() => yaml_block(item, indent + 2, out),
+                    Value::Array(l) if !l.is_empty() => yaml_block(item, indent + 2, out),
+                    scalar => {
+                        out.push_str(&yaml_scalar(scalar));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        scalar => {
+            out.push_str(&yaml_scalar(scalar));
+            out.push('\n');
         }
     }
 }
@@ -996,6 +1129,289 @@ fn digest(algorithm: &str, bytes: &[u8]) -> Vec<u8> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An RFC 3339 timestamp: the instant (seconds and nanoseconds since 1970 in UTC) and the
+/// offset it was written with, which the time functions keep.
+struct Time {
+    secs: i64,
+    nanos: u32,
+    offset: i32,
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a number of days since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+impl Time {
+    fn parse(text: &str) -> Result<Time, String> {
+        let bad = || format!("`{text}` is not an RFC 3339 timestamp");
+        let num = |s: &str| -> Result<i64, String> {
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            s.parse().map_err(|_| bad())
+        };
+        let b = text.as_bytes();
+        if !text.is_ascii()
+            || b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't')
+        {
+            return Err(bad());
+        }
+        if b[13] != b':' || b[16] != b':' {
+            return Err(bad());
+        }
+        let (year, month, day) = (num(&text[0..4])?, num(&text[5..7])?, num(&text[8..10])?);
+        let (hour, minute, second) = (
+            num(&text[11..13])?,
+            num(&text[14..16])?,
+            num(&text[17..19])?,
+        );
+        let days_in_month = civil_from_days(days_from_civil(year, month % 12 + 1, 1) - 1).2;
+        if !(1..=12).contains(&month)
+            || !(1..=days_in_month).contains(&day)
+            || hour > 23
+            || minute > 59
+            || second > 59
+        {
+            return Err(bad());
+        }
+        let mut rest = &text[19..];
+        let mut nanos = 0u32;
+        if let Some(fraction) = rest.strip_prefix('.') {
+            let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return Err(bad());
+            }
+            let padded = format!("{:0<9}", &fraction[..digits.min(9)]);
+            nanos = padded.parse().map_err(|_| bad())?;
+            rest = &fraction[digits..];
+        }
+        let offset = match rest {
+            "Z" | "z" => 0,
+            _ => {
+                let sign = match rest.as_bytes().first() {
+                    Some(b'+') => 1,
+                    Some(b'-') => -1,
+                    _ => return Err(bad()),
+                };
+                if rest.len() != 6 || rest.as_bytes()[3] != b':' {
+                    return Err(bad());
+                }
+                let (h, m) = (num(&rest[1..3])?, num(&rest[4..6])?);
+                if h > 23 || m > 59 {
+                    return Err(bad());
+                }
+                sign * (h * 3600 + m * 60) as i32
+            }
+        };
+        let local = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+        Ok(Time {
+            secs: local - i64::from(offset),
+            nanos,
+            offset,
+        })
+    }
+
+    /// Year, month, day, hour, minute, second and weekday (0 = Sunday) in the time's offset.
+    fn fields(&self) -> (i64, i64, i64, i64, i64, i64, i64) {
+        let local = self.secs + i64::from(self.offset);
+        let days = local.div_euclid(86_400);
+        let secs = local.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        (
+            y,
+            m,
+            d,
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60,
+            (days + 4).rem_euclid(7),
+        )
+    }
+
+    fn offset_text(&self, colon: bool) -> String {
+        let sign = if self.offset < 0 { '-' } else { '+' };
+        let abs = self.offset.unsigned_abs();
+        let sep = if colon { ":" } else { "" };
+        format!("{sign}{:02}{sep}{:02}", abs / 3600, abs / 60 % 60)
+    }
+
+    fn rfc3339(&self) -> String {
+        let (y, mo, d, h, mi, s, _) = self.fields();
+        let zone = if self.offset == 0 {
+            "Z".to_owned()
+        } else {
+            self.offset_text(true)
+        };
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{zone}")
+    }
+}
+
+/// A Go duration (`1h30m`, `-10m`, `1.5h`, `300ms`) in nanoseconds.
+fn parse_duration(text: &str) -> Result<i128, String> {
+    let bad = || format!("`{text}` is not a duration");
+    let (sign, mut rest) = match text.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    let mut total: f64 = 0.0;
+    while !rest.is_empty() {
+        let number_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
+        let number: f64 = rest[..number_len].parse().map_err(|_| bad())?;
+        rest = &rest[number_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = match &rest[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return Err(bad()),
+        };
+        total += number * unit;
+        rest = &rest[unit_len..];
+    }
+    if total > 9.2e18 {
+        return Err(bad());
+    }
+    Ok(sign * total as i128)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
+/// Terraform's `formatdate`.
+fn format_date(spec: &str, time: &Time) -> Result<String, String> {
+    let (y, mo, d, h, mi, s, wd) = time.fields();
+    let month = MONTHS[(mo - 1).clamp(0, 11) as usize];
+    let weekday = WEEKDAYS[wd.clamp(0, 6) as usize];
+    let h12 = if h % 12 == 0 { 12 } else { h % 12 };
+    let mut out = String::new();
+    let chars: Vec<char> = spec.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            // 'quoted text', where '' is a quote
+            let mut j = i + 1;
+            if chars.get(j) == Some(&'\'') {
+                out.push('\'');
+                i += 2;
+                continue;
+            }
+            loop {
+                match chars.get(j) {
+                    None => return Err("`formatdate`: unterminated quote".into()),
+                    Some('\'') if chars.get(j + 1) == Some(&'\'') => {
+                        out.push('\'');
+                        j += 2;
+                    }
+                    Some('\'') => break,
+                    Some(other) => {
+                        out.push(*other);
+                        j += 1;
+                    }
+                }
+            }
+            i = j + 1;
+            continue;
+        }
+        if !c.is_ascii_alphabetic() {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let run = chars[i..].iter().take_while(|&&x| x == c).count();
+        let token: String = chars[i..i + run].iter().collect();
+        out.push_str(&match token.as_str() {
+            "YYYY" => format!("{y:04}"),
+            "YY" => format!("{:02}", y.rem_euclid(100)),
+            "MMMM" => month.to_owned(),
+            "MMM" => month[..3].to_owned(),
+            "MM" => format!("{mo:02}"),
+            "M" => mo.to_string(),
+            "DD" => format!("{d:02}"),
+            "D" => d.to_string(),
+            "EEEE" => weekday.to_owned(),
+            "EEE" => weekday[..3].to_owned(),
+            "hh" => format!("{h:02}"),
+            "h" => h.to_string(),
+            "HH" => format!("{h12:02}"),
+            "H" => h12.to_string(),
+            "AA" => (if h < 12 { "AM" } else { "PM" }).to_owned(),
+            "aa" => (if h < 12 { "am" } else { "pm" }).to_owned(),
+            "mm" => format!("{mi:02}"),
+            "m" => mi.to_string(),
+            "ss" => format!("{s:02}"),
+            "s" => s.to_string(),
+            "ZZZZZ" => time.offset_text(true),
+            "ZZZZ" => time.offset_text(false),
+            "ZZZ" if time.offset == 0 => "UTC".to_owned(),
+            "ZZZ" => time.offset_text(false),
+            "Z" if time.offset == 0 => "Z".to_owned(),
+            "Z" => time.offset_text(true),
+            other => return Err(format!("`formatdate`: unsupported sequence `{other}`")),
+        });
+        i += run;
+    }
+    Ok(out)
 }
 
 fn regex(pattern: &str) -> Result<regex::Regex, String> {
@@ -1256,18 +1672,21 @@ impl Cidr {
     }
 
     fn host(&self, host: i64) -> Result<String, String> {
-        let size: u128 = 1u128 << (self.bits - self.len).min(127);
+        // The number of addresses, less one: a /0 of IPv6 has 2^128.
+        let last: u128 = 1u128
+            .checked_shl(self.bits - self.len)
+            .map_or(u128::MAX, |size| size - 1);
         let offset = if host < 0 {
-            size.checked_sub(host.unsigned_abs() as u128)
+            last.checked_sub(host.unsigned_abs() as u128 - 1)
         } else {
-            Some(host as u128).filter(|h| *h < size)
+            Some(host as u128).filter(|h| *h <= last)
         }
         .ok_or_else(|| format!("prefix has no host number {host}"))?;
         Ok(self.ip(self.addr + offset))
     }
 
     fn subnet(&self, newbits: i64, num: i64) -> Result<Cidr, String> {
-        let len = self.len as i64 + newbits;
+        let len = (self.len as i64).saturating_add(newbits);
         if newbits < 0 || len > self.bits as i64 {
             return Err(format!("not enough bits to extend the prefix by {newbits}"));
         }
@@ -1277,7 +1696,10 @@ impl Cidr {
             ));
         }
         Ok(Cidr {
-            addr: self.addr | ((num as u128) << (self.bits as i64 - len)),
+            addr: self.addr
+                | (num as u128)
+                    .checked_shl((self.bits as i64 - len) as u32)
+                    .unwrap_or(0),
             len: len as u32,
             bits: self.bits,
         })
@@ -1461,6 +1883,83 @@ mod tests {
                 r#"{"hello":"world"}"#,
             ),
             (r#"urlencode("Hello World!")"#, "Hello%20World%21"),
+            // date and time
+            (
+                r#"formatdate("DD MMM YYYY hh:mm ZZZ", "2018-01-02T23:12:01Z")"#,
+                "02 Jan 2018 23:12 UTC",
+            ),
+            (
+                r#"formatdate("EEEE, DD-MMM-YY hh:mm:ss ZZZ", "2018-01-02T23:12:01Z")"#,
+                "Tuesday, 02-Jan-18 23:12:01 UTC",
+            ),
+            (
+                r#"formatdate("EEE, DD MMM YYYY hh:mm:ss ZZZ", "2018-01-02T23:12:01-08:00")"#,
+                "Tue, 02 Jan 2018 23:12:01 -0800",
+            ),
+            (
+                r#"formatdate("MMM DD, YYYY", "2018-01-02T23:12:01Z")"#,
+                "Jan 02, 2018",
+            ),
+            (
+                r#"formatdate("HH:mmaa", "2018-01-02T23:12:01Z")"#,
+                "11:12pm",
+            ),
+            (
+                r#"formatdate("h'h'mm", "2018-01-02T23:12:01-08:00")"#,
+                "23h12",
+            ),
+            (
+                r#"formatdate("H 'o''clock'", "2018-01-02T23:12:01-08:00")"#,
+                "11 o'clock",
+            ),
+            (
+                r#"timeadd("2017-11-22T00:00:00Z", "10m")"#,
+                "2017-11-22T00:10:00Z",
+            ),
+            (
+                r#"timeadd("2024-02-28T23:00:00+08:00", "1.5h")"#,
+                "2024-02-29T00:30:00+08:00",
+            ),
+            (
+                r#"timeadd("2017-11-22T00:00:00Z", "-1h")"#,
+                "2017-11-21T23:00:00Z",
+            ),
+            (
+                r#"timecmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:00Z")"#,
+                "0",
+            ),
+            (
+                r#"timecmp("2017-11-22T00:00:00Z", "2017-11-22T01:00:00Z")"#,
+                "-1",
+            ),
+            (
+                r#"timecmp("2017-11-22T01:00:00Z", "2017-11-22T00:00:00Z")"#,
+                "1",
+            ),
+            (
+                r#"timecmp("2017-11-22T01:00:00Z", "2017-11-22T00:00:00-01:00")"#,
+                "0",
+            ),
+            (
+                r#"formatdate("YYYY-MM-DD hh:mm:ss", "2024-12-31T23:59:59.5+08:00")"#,
+                "2024-12-31 23:59:59",
+            ),
+            (
+                r#"yamlencode({"a":"b", "c":"d"})"#,
+                "\"a\": \"b\"\n\"c\": \"d\"\n",
+            ),
+            (
+                r#"yamlencode({"foo":[1, 2, 3], "bar": "baz"})"#,
+                "\"bar\": \"baz\"\n\"foo\":\n- 1\n- 2\n- 3\n",
+            ),
+            (
+                r#"yamlencode({"foo":[1, {"a":"b","c":"d"}, 3], "bar": "baz"})"#,
+                "\"bar\": \"baz\"\n\"foo\":\n- 1\n- \"a\": \"b\"\n  \"c\": \"d\"\n- 3\n",
+            ),
+            (
+                r#"yamlencode([[1, 2], {"a": {"b": true}}])"#,
+                "- - 1\n  - 2\n- \"a\":\n    \"b\": true\n",
+            ),
             (r#"md5("hello world")"#, "5eb63bbbe01eeed093cb22bb8f5acdc3"),
             (
                 r#"sha1("hello world")"#,
@@ -1489,6 +1988,11 @@ mod tests {
                 "fd00:fd12:3456:7890::22",
             ),
             (r#"cidrnetmask("172.16.0.0/12")"#, "255.240.0.0"),
+            (r#"cidrhost("10.0.0.0/24", -1)"#, "10.0.0.255"),
+            (
+                r#"cidrhost("::/0", -1)"#,
+                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            ),
             (r#"cidrsubnet("172.16.0.0/12", 4, 2)"#, "172.18.0.0/16"),
             (r#"cidrsubnet("10.1.2.0/24", 4, 15)"#, "10.1.2.240/28"),
             (
@@ -1505,6 +2009,130 @@ mod tests {
         }
     }
 
+    /// Every function with odd arguments: an error or a value, never a panic.
+    #[test]
+    fn odd_arguments_never_panic() {
+        let names = [
+            "abs",
+            "ceil",
+            "floor",
+            "signum",
+            "log",
+            "pow",
+            "max",
+            "min",
+            "parseint",
+            "sum",
+            "chomp",
+            "endswith",
+            "startswith",
+            "strcontains",
+            "format",
+            "formatlist",
+            "indent",
+            "join",
+            "lower",
+            "upper",
+            "title",
+            "regex",
+            "regexall",
+            "replace",
+            "split",
+            "strrev",
+            "substr",
+            "trim",
+            "trimprefix",
+            "trimsuffix",
+            "trimspace",
+            "alltrue",
+            "anytrue",
+            "chunklist",
+            "coalesce",
+            "coalescelist",
+            "compact",
+            "concat",
+            "contains",
+            "distinct",
+            "element",
+            "flatten",
+            "index",
+            "keys",
+            "values",
+            "length",
+            "lookup",
+            "matchkeys",
+            "merge",
+            "one",
+            "range",
+            "reverse",
+            "setintersection",
+            "setsubtract",
+            "setunion",
+            "setproduct",
+            "slice",
+            "sort",
+            "transpose",
+            "zipmap",
+            "tostring",
+            "tonumber",
+            "tobool",
+            "tolist",
+            "toset",
+            "tomap",
+            "jsonencode",
+            "jsondecode",
+            "yamlencode",
+            "base64encode",
+            "base64decode",
+            "urlencode",
+            "md5",
+            "uuidv5",
+            "csvdecode",
+            "basename",
+            "dirname",
+            "cidrhost",
+            "cidrnetmask",
+            "cidrsubnet",
+            "cidrsubnets",
+        ];
+        let pool = [
+            "null",
+            "-1",
+            "0",
+            "1.5",
+            "1e300",
+            r#""""#,
+            r#""%""#,
+            r#""/(/""#,
+            r#""::/0""#,
+            r#""10.0.0.0/8""#,
+            "[]",
+            r#"["a", 1]"#,
+            "{}",
+            "{ a = [1] }",
+            "true",
+        ];
+        for name in names {
+            let mut calls = vec![format!("{name}()")];
+            for a in pool {
+                calls.push(format!("{name}({a})"));
+                for b in pool {
+                    calls.push(format!("{name}({a}, {b})"));
+                }
+            }
+            for a in &pool[..6] {
+                for b in &pool[..9] {
+                    for c in &pool[..6] {
+                        calls.push(format!("{name}({a}, {b}, {c})"));
+                    }
+                }
+            }
+            for call in calls {
+                let _ = eval(&call);
+            }
+        }
+    }
+
     #[test]
     fn functions_fail_as_terraform_s_do() {
         for text in [
@@ -1514,6 +2142,21 @@ mod tests {
             r#"regex("[0-9]+", "abc")"#,
             r#"index(["a"], "b")"#,
             r#"tonumber("x")"#,
+        ] {
+            let result = eval(text);
+            assert!(
+                result
+                    .as_ref()
+                    .is_err_and(|r| r.starts_with("the expression cannot be evaluated")),
+                "{text}: {result:?}"
+            );
+        }
+        for text in [
+            r#"formatdate("YYYY", "2018-02-30T00:00:00Z")"#,
+            r#"formatdate("YYYY", "2024-12-31T23:59:60Z")"#,
+            r#"formatdate("YYYY", "2018-01-02T23:12:0é")"#,
+            r#"timeadd("2017-11-22T00:00:00Z", "10")"#,
+            r#"formatdate("YYYY Q", "2018-01-02T23:12:01Z")"#,
         ] {
             let result = eval(text);
             assert!(

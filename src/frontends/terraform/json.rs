@@ -130,12 +130,44 @@ fn write_hcl(value: &Value, strings: Strings, out: &mut String) {
     }
 }
 
-/// An HCL quoted string; a literal one has its `${` and `%{` escaped.
+/// An HCL quoted string; a literal one has its `${` and `%{` escaped. In a template, what is
+/// inside `${ }` and `%{ }` is expression syntax and is copied as it is: its quotes start nested
+/// strings (`${lookup(var.m, "k")}`), they are not characters of the text to escape.
 fn write_string(text: &str, strings: Strings, out: &mut String) {
     out.push('"');
     let mut chars = text.chars().peekable();
+    // Inside an interpolation or directive: its brace depth, and whether in a nested string.
+    let mut depth = 0usize;
+    let mut nested_string = false;
     while let Some(c) = chars.next() {
+        if depth > 0 {
+            out.push(c);
+            match c {
+                '\\' if nested_string => {
+                    if let Some(next) = chars.next() {
+                        out.push(next);
+                    }
+                }
+                '"' => nested_string = !nested_string,
+                '{' if !nested_string => depth += 1,
+                '}' if !nested_string => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
         match c {
+            // `$${` and `%%{` are escapes in a template: text, not an interpolation.
+            '$' | '%' if strings == Strings::Template && chars.peek() == Some(&c) => {
+                out.push(c);
+                out.push(c);
+                chars.next();
+            }
+            '$' | '%' if strings == Strings::Template && chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push('{');
+                chars.next();
+                depth = 1;
+            }
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
@@ -226,9 +258,20 @@ impl Reader {
                         .first()
                         .and_then(|body| body.get("default"))
                         .map(|d| self.expr(&d.value, Strings::Literal));
+                    // A type is written as a string holding the type expression.
+                    let type_expr = bodies(&var.value)
+                        .first()
+                        .and_then(|body| body.get("type"))
+                        .and_then(|t| match &t.value {
+                            Value::StringLit(lit) => {
+                                Some(Expr::translated(self.span(&t.value), lit.value.to_string()))
+                            }
+                            _ => None,
+                        });
                     decls.variables.push(VarDecl {
                         name: var.name.as_str().to_owned(),
                         default,
+                        type_expr,
                     });
                 }
             }
@@ -381,6 +424,14 @@ mod tests {
         assert_eq!(
             hcl(r#""tab\there \u0001""#, Strings::Template),
             r#""tab\there \u0001""#
+        );
+        assert_eq!(
+            hcl(
+                r#""a \"${try(lookup(var.m, \"}\"), \"x\\\"y\")}\" %{ if true }b%{ endif } $${c} %%{d}""#,
+                Strings::Template
+            ),
+            r#""a \"${try(lookup(var.m, "}"), "x\"y")}\" %{ if true }b%{ endif } $${c} %%{d}""#,
+            "expression syntax inside an interpolation is copied as it is"
         );
     }
 

@@ -11,6 +11,8 @@ pub struct ModuleDef<'a> {
     pub dir: PathBuf,
     /// Each variable and its default.
     pub variables: BTreeMap<&'a str, Option<&'a Expr>>,
+    /// Each variable's type constraint, when it has one.
+    pub types: BTreeMap<&'a str, &'a Expr>,
     pub locals: Vec<(&'a str, &'a Expr)>,
     pub providers: Vec<&'a ProviderDecl>,
     pub resources: Vec<&'a ResourceDecl>,
@@ -27,6 +29,11 @@ impl<'a> ModuleDef<'a> {
                 .iter()
                 .flat_map(|d| &d.variables)
                 .map(|v| (v.name.as_str(), v.default.as_ref()))
+                .collect(),
+            types: files
+                .iter()
+                .flat_map(|d| &d.variables)
+                .filter_map(|v| Some((v.name.as_str(), v.type_expr.as_ref()?)))
                 .collect(),
             locals: files
                 .iter()

@@ -155,6 +155,10 @@ impl Reader<'_> {
                     .body
                     .get_attribute("default")
                     .map(|a| self.expr(&a.value)),
+                type_expr: block
+                    .body
+                    .get_attribute("type")
+                    .map(|a| self.expr(&a.value)),
             }),
             ("locals", _, _) => decls.locals.extend(
                 block

@@ -11,7 +11,7 @@ use hcl_edit::expr::{Expression as EditExpr, ObjectKey};
 use super::decl::{Attrs, CallDecl, Expr, ResourceDecl};
 use super::eval::{
     Budget, Children, Instances, ProviderConfigs, ProviderSlot, Reason, Repetition, Scope, Val,
-    Value, as_string,
+    Value, as_string, convert,
 };
 use super::module::ModuleDef;
 use super::table::{PlacingProvider, ProviderSpec, RESOURCES};
@@ -22,6 +22,10 @@ use crate::source::{SourceId, Span};
 /// Instances of a resource placed one by one up to this many; beyond, one placement stands for
 /// them all, with their keys listed (`0..n` for a count).
 const MAX_LISTED_INSTANCES: usize = 64;
+
+/// The stack of the thread that evaluates one root: enough for the evaluator's deepest nesting
+/// (`MAX_EVAL_DEPTH`) in a debug build.
+const ROOT_STACK: usize = 64 << 20;
 
 /// Modules nest at most this deep (a guard against pathological trees; cycles are caught first).
 const MAX_DEPTH: usize = 32;
@@ -146,7 +150,7 @@ impl<'a> Resolver<'a> {
         let Some(module) = self.modules.get(dir) else {
             return RootOutput::default();
         };
-        self.run_module(dir, module, values)
+        self.on_root_stack(dir, module, values)
     }
 
     /// A Terragrunt unit: its module (with what its `generate` blocks write) instantiated as a
@@ -157,7 +161,34 @@ impl<'a> Resolver<'a> {
         module: &ModuleDef<'_>,
         values: Vec<RootValue>,
     ) -> RootOutput {
-        self.run_module(unit_dir, module, values)
+        self.on_root_stack(unit_dir, module, values)
+    }
+
+    /// [`Resolver::run_module`] on a thread of its own. References nest evaluations inside each
+    /// other (bounded by the evaluator's depth limit): a root is evaluated on a thread whose stack
+    /// holds the deepest one, reserved but touched only as deep as an evaluation goes.
+    fn on_root_stack(
+        &self,
+        dir: &Path,
+        module: &ModuleDef<'_>,
+        values: Vec<RootValue>,
+    ) -> RootOutput {
+        let mut values = Some(values);
+        let spawned = std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .name("terraform-root".into())
+                .stack_size(ROOT_STACK)
+                .spawn_scoped(s, || {
+                    self.run_module(dir, module, values.take().unwrap_or_default())
+                })
+                .map(|thread| thread.join())
+        });
+        match spawned {
+            Ok(Ok(out)) => out,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread to be had: on this one, with its stack.
+            Err(_) => self.run_module(dir, module, values.take().unwrap_or_default()),
+        }
     }
 
     /// `module` instantiated as a root whose addresses are prefixed with `dir`.
@@ -625,13 +656,26 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
                     .get(region_inherited)
             }
         };
-        let region_val: Result<Val, Reason> = match resource_region {
-            Some((path, expr)) => {
+        let parent = resource_region
+            .is_none()
+            .then(|| parent_region(r, spec))
+            .flatten();
+        let region_val: Result<Val, Reason> = match (resource_region, parent) {
+            (Some((path, expr)), _) => {
                 instance
                     .scope
                     .eval_expr_in(expr, format!("`{path}` set on the resource"), rep)
             }
-            None => match instance.scope.providers.borrow().get(&key) {
+            (None, Some((expr, reference))) => match hcl_edit::parser::parse_expr(&reference) {
+                Ok(parsed) => instance.scope.eval_in(
+                    &parsed,
+                    expr.span,
+                    "the region of the parent resource it names",
+                    rep,
+                ),
+                Err(e) => Err(e.message().to_owned()),
+            },
+            (None, None) => match instance.scope.providers.borrow().get(&key) {
                 Some(slot) => slot.region.clone().map(|mut v| {
                     if let Some((_, span)) = &r.provider {
                         v.chain.insert(
@@ -657,22 +701,46 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
             spec,
         );
 
-        let zones = spec_zones(&r.rtype)
-            .iter()
-            .filter_map(|attr| r.attrs.get(attr))
-            .flat_map(|expr| {
+        let zone_strings = |value: Value| -> Vec<String> {
+            match value {
+                Value::Array(items) => items.iter().filter_map(as_string).collect(),
+                value => as_string(&value).into_iter().collect(),
+            }
+        };
+        // A reference to the resource that fixes the zone (`vswitch_id = alicloud_vswitch.v.id`)
+        // gives that resource's zone; the resource's own zone attribute is then computed.
+        let referenced: Vec<Resolved<String>> = zone_refs(r)
+            .into_iter()
+            .flat_map(|(expr, zone_ref)| {
                 let span = expr.span;
-                let values = match instance.scope.eval_expr_in(expr, "zone", rep) {
-                    Ok(Val {
-                        value: Value::Array(items),
-                        ..
-                    }) => items.iter().filter_map(as_string).collect(),
-                    Ok(Val { value, .. }) => as_string(&value).into_iter().collect(),
+                let values = match hcl_edit::parser::parse_expr(&zone_ref) {
+                    Ok(parsed) => instance
+                        .scope
+                        .eval_in(&parsed, span, "zone of the referenced resource", rep)
+                        .map(|v| zone_strings(v.value))
+                        .unwrap_or_default(),
                     Err(_) => Vec::new(),
                 };
                 values.into_iter().map(move |z| Resolved::new(z, span))
             })
             .collect();
+        let zones = if referenced.is_empty() {
+            spec_zones(&r.rtype)
+                .iter()
+                .filter_map(|attr| r.attrs.get(attr))
+                .flat_map(|expr| {
+                    let span = expr.span;
+                    let values = instance
+                        .scope
+                        .eval_expr_in(expr, "zone", rep)
+                        .map(|v| zone_strings(v.value))
+                        .unwrap_or_default();
+                    values.into_iter().map(move |z| Resolved::new(z, span))
+                })
+                .collect()
+        } else {
+            referenced
+        };
 
         let mut replicas = replicas(instance, r, &registry_id, rep);
         replicas.extend(scope_replicas(instance, r, &registry_id, rep));
@@ -824,6 +892,56 @@ fn scope_replicas(
         .collect()
 }
 
+/// The table's `zone_refs` of a resource, when the attribute is a reference to the `id` of the
+/// resource type named (`alicloud_vswitch.v.id`, `alicloud_vswitch.v["a"].id`): the attribute and
+/// the expression of that resource's zone attribute (`alicloud_vswitch.v.zone_id`).
+fn zone_refs(r: &ResourceDecl) -> Vec<(&Expr, String)> {
+    let Some(spec) = RESOURCES.resources.get(&r.rtype) else {
+        return Vec::new();
+    };
+    spec.zone_refs
+        .iter()
+        .filter_map(|(attr, target)| {
+            let expr = r.attrs.get(attr)?;
+            let (rtype, zone_attr) = target.split_once('.')?;
+            let text = expr.text().trim();
+            let reference = text.strip_suffix(".id")?;
+            let rest = reference.strip_prefix(rtype)?.strip_prefix('.')?;
+            let name_end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
+            let key = &rest[name_end..];
+            let plain_key = key.is_empty() || (key.starts_with('[') && key.ends_with(']'));
+            (name_end > 0 && plain_key).then(|| (expr, format!("{reference}.{zone_attr}")))
+        })
+        .collect()
+}
+
+/// For a resource whose region is its parent's (the table's `region_from`, `server_id =
+/// azurerm_mssql_server.s.id`): the attribute and the expression of the parent's region
+/// (`azurerm_mssql_server.s.location`). Only a reference is followed; a literal id is opaque.
+fn parent_region<'e>(
+    r: &'e ResourceDecl,
+    spec: Option<&ProviderSpec>,
+) -> Option<(&'e Expr, String)> {
+    let attr = RESOURCES.resources.get(&r.rtype)?.region_from.as_ref()?;
+    let region_attr = spec?.resource_region.first()?;
+    let expr = r.attrs.get(attr)?;
+    let text = expr.text().trim();
+    let (reference, _) = text.rsplit_once('.')?;
+    let (rtype, rest) = reference.split_once('.')?;
+    let is_name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let name_end = rest.find('[').unwrap_or(rest.len());
+    let key = &rest[name_end..];
+    let plain_key = key.is_empty() || (key.starts_with('[') && key.ends_with(']'));
+    (is_name(rtype) && rtype.contains('_') && is_name(&rest[..name_end]) && plain_key)
+        .then(|| (expr, format!("{reference}.{region_attr}")))
+}
+
 fn spec_zones(rtype: &str) -> &'static [String] {
     RESOURCES
         .resources
@@ -844,14 +962,24 @@ fn variables(
         .iter()
         .map(|(name, default)| {
             let value = given.remove(*name).unwrap_or_else(|| match default {
-                Some(expr) if expr.is_null() => Err(format!(
-                    "variable `{name}` defaults to null and no value is given ({how_to_set})"
-                )),
                 Some(expr) => empty.eval_expr(expr, format!("default of `var.{name}`")),
                 None => Err(format!(
                     "variable `{name}` has no default and no value is given ({how_to_set})"
                 )),
             });
+            // The value as its type constraint makes it: optional attributes filled in.
+            let value = match module.types.get(name).map(|ty| ty.parse()) {
+                Some(Ok(ty)) => value.and_then(|v| {
+                    let converted = convert(v.value, &ty, &empty).map_err(|e| {
+                        format!("the value of `var.{name}` does not match its type ({e}), so Terraform stops with an error")
+                    })?;
+                    Ok(Val {
+                        value: converted,
+                        chain: v.chain,
+                    })
+                }),
+                _ => value,
+            };
             ((*name).to_owned(), value)
         })
         .collect()

@@ -58,9 +58,11 @@ pub struct ResourceSpec {
     /// Region attributes of this type alone (besides the provider's `resource_region`).
     #[serde(default)]
     pub region_attrs: Vec<String>,
-    /// An attribute naming the parent resource whose region this one has (not followed yet).
+    /// An attribute naming the parent resource whose region this one has (followed through a
+    /// reference to it).
     pub region_from: Option<String>,
-    /// Attributes holding another resource's id whose zone gives this one's (not followed yet).
+    /// Attributes holding another resource's id whose zone gives this one's (followed through a
+    /// reference to it).
     #[serde(default)]
     pub zone_refs: BTreeMap<String, String>,
     #[serde(default)]

@@ -632,6 +632,7 @@ impl Reader<'_, '_> {
                     decls.variables.push(super::decl::VarDecl {
                         name: var.clone(),
                         default: None,
+                        type_expr: None,
                     });
                     locals.push((name.clone(), Expr::translated(span, format!("var.{var}"))));
                     self.unknown_locals.push((var, reason.clone()));
