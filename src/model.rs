@@ -153,6 +153,20 @@ pub struct ProviderConfig {
     pub region_inherited: bool,
 }
 
+/// A region a Kubernetes object requires, and the zone it was read from when a zone fixed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requirement {
+    /// The region, at the span of the value that requires it (the zone's, for a zone).
+    pub region: Resolved<String>,
+    pub zone: Option<Resolved<String>>,
+}
+
+impl Requirement {
+    pub fn region(region: Resolved<String>) -> Self {
+        Requirement { region, zone: None }
+    }
+}
+
 /// A DR copy, backup or read replica: checked like a placement, in its own region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replica {
@@ -182,8 +196,9 @@ pub struct Placement {
     pub data_class: Option<Resolved<u8>>,
     /// The instance keys of a repeated block (Terraform `count`/`for_each`; `*` when unknown).
     pub instances: Vec<String>,
-    /// Regions its scheduling constraints require (Kubernetes node selectors and affinities).
-    pub required_regions: Vec<Resolved<String>>,
+    /// Regions its scheduling constraints require (Kubernetes node selectors, affinities and
+    /// topologies, storage parameters, the volumes a workload mounts).
+    pub required_regions: Vec<Requirement>,
     /// The Kubernetes cluster a manifest runs on.
     pub cluster: Option<String>,
     /// The Terraform provider configuration the resource uses, when its region comes from there.

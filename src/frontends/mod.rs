@@ -4,6 +4,7 @@
 pub mod clusters;
 pub mod descriptor;
 pub mod kubernetes;
+pub mod managed;
 pub mod plan_json;
 pub mod terraform;
 

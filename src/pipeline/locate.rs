@@ -21,7 +21,8 @@ pub fn complete(placements: &mut [Box<Placement>], policy: &Policy) {
     }
 }
 
-fn complete_one(
+/// Completes one region and its zones with what the provider's registry entry knows.
+pub(crate) fn complete_one(
     entry: &ProviderEntry,
     region: &mut Resolution<String>,
     zones: &mut Vec<Resolved<String>>,

@@ -1,6 +1,6 @@
 //! The pass: discover → parse → resolve → check → suppress, one step per function.
 
-mod locate;
+pub(crate) mod locate;
 mod read;
 
 use std::collections::BTreeSet;
@@ -14,7 +14,9 @@ use crate::config::{self, Config, ConfigError, ConfigFailure};
 use crate::context::{Context, ContextError};
 use crate::discover::{self, DiscoverError, Walk};
 use crate::finding::{Finding, Label};
-use crate::frontends::{FileOutput, ParseIssue, Parsed, Unverifiable, clusters, terraform};
+use crate::frontends::{
+    FileOutput, ParseIssue, Parsed, Unverifiable, clusters, managed, terraform,
+};
 use crate::model::Placement;
 use crate::rules::{self, ParseError, Selection, UnknownSelector, UnresolvedRegion};
 use crate::source::{SourceFile, SourceMap, Span, relative_display};
@@ -493,9 +495,16 @@ fn resolve(
     drop(var_files);
     // Before the cluster pass: a cluster created in Terraform may be placed by its zone alone.
     locate::complete(&mut output.placements, &config.policy);
+    // Terraform's own Kubernetes resources run on the cluster their provider connects to.
+    managed::place(&mut output.placements, sources);
     if !manifest_files.is_empty() {
         let terraform = clusters::TerraformIndex::new(output.placements.iter().map(|p| &**p));
-        let mut placed = clusters::place(&manifest_files, &config.clusters, &terraform);
+        let mut placed = clusters::place(
+            &manifest_files,
+            &config.clusters,
+            &terraform,
+            &config.policy,
+        );
         locate::complete(&mut placed.placements, &config.policy);
         output.append(placed);
     }

@@ -4,10 +4,14 @@ use crate::policy::{Policy, RegionClass};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a Kubernetes scheduling constraint that requires a region other than the one its
-    /// cluster runs in. It reads `nodeSelector` and required node affinity on
-    /// `topology.kubernetes.io/region` (and the legacy `failure-domain.beta.kubernetes.io/region`),
-    /// PersistentVolume node affinity and StorageClass `allowedTopologies`.
+    /// Flags a Kubernetes object that requires a region or a zone outside its cluster's region.
+    ///
+    /// It reads a region or a zone named by `nodeSelector` and required node affinity on the topology
+    /// labels (`topology.kubernetes.io/region` and `/zone`, the legacy `failure-domain.beta…`
+    /// labels and the cloud CSI drivers' zone keys), PersistentVolume node affinity, StorageClass
+    /// `allowedTopologies` and region or zone parameters, storage endpoints, and the volumes a
+    /// workload mounts (through its claims to their storage class or bound volume). A zone's
+    /// region comes from the provider's zone grammar (`ap-hongkong-2` is in `ap-hongkong`).
     ///
     /// ## Why is this bad?
     /// A pod that requires a region its cluster is not in never schedules, and a manifest that asks
@@ -57,29 +61,97 @@ impl Rule for RegionConstraintConflict {
             .placement
             .required_regions
             .iter()
-            .find(|r| entry.canonical(&r.value) != actual)?;
-        let abroad = if entry.classify(&wanted.value) == RegionClass::NonMainland {
+            .find(|r| entry.canonical(&r.region.value) != actual)?;
+        let abroad = if entry.classify(&wanted.region.value) == RegionClass::NonMainland {
             ", which is outside mainland China"
         } else {
             ""
         };
+        let what = match &wanted.zone {
+            Some(zone) => format!("zone `{}` of region `{}`", zone.value, wanted.region.value),
+            None => format!("region `{}`", wanted.region.value),
+        };
+        let runs = if subject.placement.cluster.is_some() {
+            "its cluster runs in"
+        } else {
+            "it runs in"
+        };
         Some(
             Finding::new(
                 &Self::META,
-                Label::new(wanted.span, "required here"),
+                Label::new(wanted.region.span, "required here"),
                 format!(
-                    "{} requires region `{}`{abroad}, but its cluster runs in `{}`",
+                    "{} requires {what}{abroad}, but {runs} `{}`",
                     subject.describe(),
-                    wanted.value,
                     region.value
                 ),
             )
+            .with_labels(Subject::via_labels(&wanted.region))
             .with_labels(Subject::via_labels(region))
             .with_help(format!(
-                "require `{}` (the cluster's region), or map the manifest to the cluster it is applied to",
+                "require `{}` (the cluster's region) or one of its zones, or map the manifest to the cluster it is applied to",
                 region.value
             ))
             .with_subject(subject.finding_subject()),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::{LintOptions, lint};
+
+    /// YL206 findings of a run over part of the `k8s-storage` fixture (its cluster: TKE in
+    /// `ap-guangzhou`), as (file, line, message).
+    fn conflicts(path: &str) -> Vec<(String, usize, String)> {
+        let options = LintOptions {
+            paths: vec![Path::new("fixtures/k8s-storage").join(path)],
+            as_of: "2026-11-23".parse().ok(),
+            ..LintOptions::default()
+        };
+        let run = lint(&options, Path::new(env!("CARGO_MANIFEST_DIR"))).expect("runs");
+        run.findings
+            .iter()
+            .filter(|f| f.rule.code == "YL206")
+            .map(|f| {
+                let file = run.sources.get(f.primary.span.source);
+                let line = file.position(f.primary.span.start()).line;
+                (file.rel.to_string(), line, f.message.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_zone_of_another_region_is_flagged_at_the_zone() {
+        assert_eq!(
+            conflicts("zones/api.yaml"),
+            [(
+                "zones/api.yaml".to_owned(),
+                14,
+                "`Deployment/payments/api` requires zone `ap-hongkong-2` of region `ap-hongkong`, \
+                 which is outside mainland China, but its cluster runs in `ap-guangzhou`"
+                    .to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn storage_zones_and_volumes_count_and_zones_of_the_region_pass() {
+        let found = conflicts("zones/storage.yaml");
+        let at: Vec<(usize, &str)> = found
+            .iter()
+            .map(|(_, line, message)| (*line, message.split(' ').next().unwrap_or_default()))
+            .collect();
+        // The class in Hong Kong at its `diskZone`, the StatefulSet at its claim template's class;
+        // `cbs-gz`'s two Guangzhou zones pass.
+        assert_eq!(
+            at,
+            [
+                (10, "`StorageClass/cbs-hk`"),
+                (40, "`StatefulSet/payments/ledger-db`")
+            ]
+        );
     }
 }

@@ -55,7 +55,16 @@ impl Rule for ZoneOutsideRegion {
             return None; // YL203's: the region itself is wrong, likely a typo the zone shows
         }
         let actual = entry.canonical(&region.value);
-        let (zone, zone_region) = zones.iter().find_map(|zone| {
+        // A zone a Kubernetes object requires is YL206's, at the same span.
+        let required = |zone: &crate::model::Resolved<String>| {
+            subject.replica.is_none()
+                && subject
+                    .placement
+                    .required_regions
+                    .iter()
+                    .any(|r| r.zone.as_ref().is_some_and(|z| z.span == zone.span))
+        };
+        let (zone, zone_region) = zones.iter().filter(|z| !required(z)).find_map(|zone| {
             let found = entry.region_of_zone(&zone.value)?;
             let found = entry.normalized(&found).unwrap_or(found);
             (entry.canonical(&found) != actual).then_some((zone, found))
