@@ -211,14 +211,15 @@ impl Walk<'_> {
         let boundary = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         let mut walker = WalkBuilder::new(dir);
         walker
+            // Terraform reads every `.tf` file of a directory whatever Git ignores (a repository
+            // may force-add files its `.gitignore` matches), and a pull request controls
+            // `.gitignore`: no ignore file hides an input, only `[discovery] exclude` does.
+            // Terraform does skip dotfiles, and so does the walk.
             .hidden(true)
-            .git_ignore(true)
-            .git_exclude(true)
-            .ignore(true)
-            .parents(true)
-            .require_git(false)
-            // Only the repository's own ignore files count: a user's `core.excludesFile` or
-            // `$XDG_CONFIG_HOME/git/ignore` could hide every file of the run.
+            .git_ignore(false)
+            .git_exclude(false)
+            .ignore(false)
+            .parents(false)
             .git_global(false)
             .follow_links(false)
             .filter_entry({

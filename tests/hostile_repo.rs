@@ -773,6 +773,31 @@ fn the_users_global_git_ignores_hide_nothing() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// A pull request controls `.gitignore`, and Terraform reads every `.tf` file whatever Git
+/// ignores (real repositories force-add files their `.gitignore` matches): no ignore file hides
+/// an input.
+#[test]
+fn the_repositorys_ignore_files_hide_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join(".git")).unwrap();
+    write(d, ".gitignore", "*.tf\n*.deploy.toml\n");
+    write(d, ".ignore", "*.tf\n");
+    write(d, ".git/info/exclude", "*.tf\n");
+    write(d, "a.deploy.toml", DESCRIPTOR);
+    write(
+        d,
+        "main.tf",
+        "provider \"alicloud\" {\n  region = \"cn-hongkong\"\n}\n\nresource \"alicloud_oss_bucket\" \"ledger\" {\n  bucket = \"ledger\"\n}\n",
+    );
+    let out = run(d, &["check", "--isolated", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let found = findings(&out);
+    assert_eq!(found.len(), 2, "{}", out.all());
+    assert!(found[0].starts_with("YL201 a.deploy.toml "), "{found:?}");
+    assert!(found[1].starts_with("YL201 main.tf "), "{found:?}");
+}
+
 #[test]
 fn expiry_is_judged_in_utc_whatever_tz_says() {
     let today = jiff::Timestamp::now()
