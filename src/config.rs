@@ -61,6 +61,19 @@ pub struct Config {
     pub exceptions: Vec<Suppression>,
     /// `[suppressions]`: which suppressions are allowed, and what they must say.
     pub suppression_policy: SuppressionPolicy,
+    /// `[[terraform.roots]]`: var files and values for the roots they match, in the order written.
+    pub terraform_roots: Vec<TerraformRoot>,
+}
+
+/// Values for the Terraform roots whose directory matches `paths`, as a deploy script passes them
+/// with `-var-file` and `-var`.
+#[derive(Debug, Clone)]
+pub struct TerraformRoot {
+    pub paths: GlobSet,
+    /// Absolute, in the order given, with the span that names each.
+    pub var_files: Vec<(PathBuf, Span)>,
+    /// `name`, value, span of the value.
+    pub vars: Vec<(String, String, Span)>,
 }
 
 /// A Kubernetes cluster and the manifests that run on it.
@@ -130,6 +143,7 @@ pub fn load(
             clusters: Vec::new(),
             exceptions: Vec::new(),
             suppression_policy: SuppressionPolicy::default(),
+            terraform_roots: Vec::new(),
         });
     };
 
@@ -205,6 +219,7 @@ pub fn load(
             }),
     };
     let clusters = clusters(&raw, id, &mut errors);
+    let terraform_roots = terraform_roots(&raw, id, &root, &mut errors);
     let exceptions = exceptions(&raw, id, &mut errors);
     let suppression_policy = suppression_policy(&raw, id, &mut errors);
     let policy = match builder.finish() {
@@ -225,6 +240,7 @@ pub fn load(
             clusters,
             exceptions,
             suppression_policy,
+            terraform_roots,
         }),
         _ => {
             errors.sort_by_key(|e| e.span.map(|s| s.start()));
@@ -432,6 +448,57 @@ fn clusters(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -> Vec
                 .zones
                 .iter()
                 .map(|z| Resolved::new(z.get_ref().clone(), span(z.span())))
+                .collect(),
+        });
+    }
+    out
+}
+
+fn terraform_roots(
+    raw: &RawPolicy,
+    id: SourceId,
+    root: &Path,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<TerraformRoot> {
+    let span = |s: std::ops::Range<usize>| Span::new(id, s);
+    let mut out = Vec::new();
+    for r in raw.terraform.iter().flat_map(|t| &t.roots) {
+        let mut paths = GlobSetBuilder::new();
+        for p in r.paths.get_ref() {
+            match Glob::new(p.get_ref().trim_start_matches("./").trim_end_matches('/')) {
+                Ok(glob) => {
+                    paths.add(glob);
+                }
+                Err(e) => errors.push(ConfigError {
+                    span: Some(span(p.span())),
+                    message: format!("invalid glob `{}`: {}", p.get_ref(), e.kind()),
+                    help: None,
+                }),
+            }
+        }
+        let mut var_files = Vec::new();
+        for f in &r.var_files {
+            let path = crate::context::lexical_normalize(&root.join(f.get_ref()));
+            if !path.starts_with(root) || !path.is_file() {
+                errors.push(ConfigError {
+                    span: Some(span(f.span())),
+                    message: format!(
+                        "var file `{}` is not a file of the project root",
+                        f.get_ref()
+                    ),
+                    help: Some("give the path relative to the directory of yunlint.toml".into()),
+                });
+                continue;
+            }
+            var_files.push((path, span(f.span())));
+        }
+        out.push(TerraformRoot {
+            paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
+            var_files,
+            vars: r
+                .vars
+                .iter()
+                .map(|(name, value)| (name.clone(), value.get_ref().clone(), span(value.span())))
                 .collect(),
         });
     }

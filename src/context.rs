@@ -193,6 +193,21 @@ mod tests {
     }
 
     #[test]
+    fn without_a_configuration_the_root_is_the_git_work_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("envs/prod")).unwrap();
+        let context = Context::new(&[PathBuf::from("envs/prod")], None, None, &repo).unwrap();
+        assert_eq!(context.root, repo);
+        // a work tree of `git worktree add` has a `.git` file
+        std::fs::remove_dir(repo.join(".git")).unwrap();
+        std::fs::write(repo.join(".git"), "gitdir: elsewhere\n").unwrap();
+        let context = Context::new(&[], None, None, &repo.join("envs")).unwrap();
+        assert_eq!(context.root, repo);
+    }
+
+    #[test]
     fn without_a_marker_the_root_is_the_path_itself() {
         let dir = tempfile::tempdir().unwrap();
         let cwd = std::fs::canonicalize(dir.path()).unwrap();

@@ -25,6 +25,8 @@ pub enum FileFormat {
     Yaml,
     /// `.terraform/modules/modules.json`: where `terraform init` put a root's remote modules
     TerraformModules,
+    /// `terragrunt.hcl`: a Terragrunt unit, or a configuration units include
+    Terragrunt,
 }
 
 /// The format of a file, from its name.
@@ -33,6 +35,8 @@ pub fn classify(path: &Path) -> Option<FileFormat> {
     let name = path.file_name()?.to_string_lossy();
     if name.ends_with(".deploy.toml") {
         Some(FileFormat::Descriptor)
+    } else if name == "terragrunt.hcl" {
+        Some(FileFormat::Terragrunt)
     } else if name.ends_with(".tf") {
         Some(FileFormat::Terraform)
     } else if name.ends_with(".tfvars") {
@@ -121,6 +125,7 @@ impl Walk<'_> {
             }
         }
         self.add_downloaded_modules(&mut out);
+        add_terragrunt_caches(&mut out);
         let limit = self.max_file_size;
         let (kept, too_big): (Vec<_>, Vec<_>) = std::mem::take(&mut out.files)
             .into_par_iter()
@@ -285,6 +290,37 @@ fn error_path(error: &ignore::Error) -> Option<&Path> {
         }
         ignore::Error::Partial(errors) => errors.iter().find_map(error_path),
         _ => None,
+    }
+}
+
+/// After `terragrunt init`, a unit's remote source is in its `.terragrunt-cache` (usually
+/// git-ignored): the `.tf` files there are read too, and the unit finds its module among them.
+fn add_terragrunt_caches(out: &mut Discovered) {
+    let caches: std::collections::BTreeSet<PathBuf> = out
+        .files
+        .iter()
+        .filter(|f| f.format == FileFormat::Terragrunt)
+        .filter_map(|f| f.path.parent().map(|d| d.join(".terragrunt-cache")))
+        .filter(|c| std::fs::symlink_metadata(c).is_ok_and(|m| m.is_dir()))
+        .collect();
+    for cache in caches {
+        let walker = WalkBuilder::new(&cache)
+            .standard_filters(false)
+            .follow_links(false)
+            .build();
+        for entry in walker.flatten() {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            if let Some(format @ (FileFormat::Terraform | FileFormat::TerraformJson)) =
+                classify(entry.path())
+            {
+                out.files.push(DiscoveredFile {
+                    path: entry.path().to_path_buf(),
+                    format,
+                });
+            }
+        }
     }
 }
 

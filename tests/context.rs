@@ -28,13 +28,22 @@ fn run(cwd: &Path, paths: &[PathBuf]) -> LintRun {
 /// A finding as a user sees it: code, file and position, message, subject.
 type Seen = (String, String, usize, usize, String, Option<String>);
 
+/// `keep` sees the files of a finding's labels, and the directory of the Terraform root or
+/// Terragrunt unit of its placement.
 fn seen(run: &LintRun, keep: impl Fn(&[&Path]) -> bool) -> BTreeSet<Seen> {
     run.findings
         .iter()
         .filter(|f| {
+            let root_dir = f
+                .subject
+                .as_ref()
+                .and_then(|s| s.address.split_once(':'))
+                .filter(|(dir, _)| !dir.contains('#'))
+                .map(|(dir, _)| run.context.root.join(dir));
             let files: Vec<&Path> = std::iter::once(&f.primary)
                 .chain(&f.secondary)
                 .map(|l| &*run.sources.get(l.span.source).path)
+                .chain(root_dir.as_deref())
                 .collect();
             keep(&files)
         })
@@ -70,7 +79,7 @@ fn every_path(root: &Path) -> Vec<PathBuf> {
             if path.is_dir() {
                 stack.push(path.clone());
                 out.push(path.strip_prefix(root).unwrap().to_path_buf());
-            } else if yunlint::discover::classify(&path).is_some() {
+            } else if yunlint::discover::classify(&path).is_some() || name.ends_with(".hcl") {
                 out.push(path.strip_prefix(root).unwrap().to_path_buf());
             }
         }
@@ -125,6 +134,16 @@ fn every_file_and_directory_of_the_example_bank_gives_the_full_runs_findings_for
 #[test]
 fn every_file_and_directory_of_the_terraform_scenarios_gives_the_full_runs_findings_for_it() {
     assert_restriction_of_full_run("terraform-paths", &["11-cli-vars"]);
+}
+
+#[test]
+fn every_file_and_directory_of_the_terragrunt_repository_gives_the_full_runs_findings_for_it() {
+    assert_restriction_of_full_run("terragrunt-live", &[]);
+}
+
+#[test]
+fn every_file_and_directory_of_the_roots_configuration_gives_the_full_runs_findings_for_it() {
+    assert_restriction_of_full_run("terraform-roots", &[]);
 }
 
 #[test]
@@ -272,4 +291,39 @@ fn every_findings_placement_is_in_the_inventory_of_the_same_run() {
             }
         }
     }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_generated_provider_region_from_get_env_is_unknown_with_the_variables_name() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("terragrunt-live"), dir.path());
+    let parent = dir.path().join("terragrunt.hcl");
+    let text = std::fs::read_to_string(&parent).unwrap().replace(
+        "region      = local.region_vars.locals.region",
+        "region      = get_env(\"ALICLOUD_REGION\", \"cn-shanghai\")",
+    );
+    std::fs::write(&parent, text).unwrap();
+    let inventory = document(dir.path(), &["inventory", "live/prod/app"]);
+    let ledger = inventory["placements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["address"] == "live/prod/app:alicloud_db_instance.ledger")
+        .unwrap();
+    assert!(ledger["region"].is_null());
+    let reason = ledger["region_reason"].as_str().unwrap();
+    assert!(reason.contains("`ALICLOUD_REGION`"), "{reason}");
 }

@@ -75,6 +75,8 @@ pub enum Parsed {
     Terraform(terraform::TfFile),
     /// Where `terraform init` put a root's remote modules.
     TerraformModules(terraform::ModulesManifest),
+    /// Terragrunt units wait for the Terraform pass, which deploys their modules.
+    Terragrunt(terraform::terragrunt::TgFile),
     /// Manifests wait for the Terraform pass: a cluster may be created there.
     Kubernetes(kubernetes::Parsed),
     /// Not an input after all (a `.json` file that is not a plan): not counted.
@@ -105,6 +107,9 @@ pub fn parse(format: FileFormat, file: &SourceFile, id: SourceId) -> Parsed {
                 _ => (TfKind::Vars, Syntax::Json),
             };
             terraform::parse(file, id, kind, syntax).map_or_else(failed, Parsed::Terraform)
+        }
+        FileFormat::Terragrunt => {
+            terraform::terragrunt::parse(file, id).map_or_else(failed, Parsed::Terragrunt)
         }
         FileFormat::TerraformModules => terraform::parse_modules_manifest(file, id)
             .map_or_else(failed, Parsed::TerraformModules),

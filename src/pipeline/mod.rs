@@ -3,6 +3,7 @@
 pub(crate) mod locate;
 mod read;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -187,14 +188,19 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         .map(|r| r.file.display.to_string())
         .collect();
     // The files reported on: those of the named paths (the rest of the root is context).
-    let files = parsed
+    let mut read_paths: BTreeSet<PathBuf> = parsed
         .iter()
         .filter(|r| !matches!(r.parsed, Parsed::Skipped))
-        .filter(|r| context.is_whole_root() || context.covers(&r.file.path))
-        .count();
+        .map(|r| r.file.path.to_path_buf())
+        .collect();
 
     // resolve
-    let resolved = resolve(parsed, options, &config, &mut sources);
+    let resolved = resolve(parsed, options, &config, cwd, &mut sources);
+    read_paths.extend(resolved.also_read.iter().cloned());
+    let files = read_paths
+        .iter()
+        .filter(|p| context.is_whole_root() || context.covers(p))
+        .count();
 
     // check
     let mut findings = rules::check(&resolved.placements, &config.policy, &selection);
@@ -223,10 +229,20 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     );
     // Reported: what a full run finds in the named paths, or through them.
     let covered = |span: &Span| context.covers(&sources.get(span.source).path);
+    // A Terraform root or Terragrunt unit is where its placements are deployed: naming its
+    // directory names them (`envs/prod:module.x.alicloud_db_instance.ledger`).
+    let root_covered = |address: &str| {
+        address
+            .split_once(':')
+            // (a manifest's `path#Kind/ns/name` may hold a `:` in the name)
+            .filter(|(dir, _)| !dir.contains('#'))
+            .is_some_and(|(dir, _)| context.covers(&context.root.join(dir)))
+    };
     let reported = |f: &Finding| {
         context.is_whole_root()
             || covered(&f.primary.span)
             || f.secondary.iter().any(|l| covered(&l.span))
+            || f.subject.as_ref().is_some_and(|s| root_covered(&s.address))
     };
     let outcome = suppress::apply(
         findings,
@@ -254,8 +270,10 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
     let (mut placements, mut unverifiable) = (resolved.placements, resolved.unverifiable);
     if !context.is_whole_root() {
         findings.retain(reported);
-        placements.retain(|p| placement_spans(p).any(|s| covered(&s)));
-        unverifiable.retain(|u| covered(&u.unresolved.span) || covered(&u.declared));
+        placements.retain(|p| placement_spans(p).any(|s| covered(&s)) || root_covered(&p.address));
+        unverifiable.retain(|u| {
+            covered(&u.unresolved.span) || covered(&u.declared) || root_covered(&u.address)
+        });
     }
 
     Ok(LintRun {
@@ -390,6 +408,8 @@ struct Resolved {
     /// Every `yunlint: allow` comment, and a finding for each that cannot be read.
     suppressions: Vec<Suppression>,
     invalid_suppressions: Vec<Finding>,
+    /// Files the walk did not find but the resolve step read (Terragrunt's `region.hcl`).
+    also_read: Vec<PathBuf>,
 }
 
 /// Adds every parsed file to the source map, then runs the passes that need several files:
@@ -398,6 +418,7 @@ fn resolve(
     parsed: Vec<read::ReadFile>,
     options: &LintOptions,
     config: &Config,
+    cwd: &Path,
     sources: &mut SourceMap,
 ) -> Resolved {
     // One output for every file: a FileOutput per file would be 72 bytes each, mostly empty.
@@ -411,6 +432,7 @@ fn resolve(
     let mut manifest_files =
         Vec::with_capacity(count(|r| matches!(r.parsed, Parsed::Kubernetes(_))));
     let mut downloaded = Vec::new();
+    let mut terragrunt_files = Vec::new();
     let mut suppressions = Vec::new();
     let mut invalid_suppressions = Vec::new();
     for read in parsed {
@@ -437,10 +459,21 @@ fn resolve(
             Parsed::Terraform(tf) if is_var_file => var_files.push(tf),
             Parsed::Terraform(tf) => tf_files.push(tf),
             Parsed::TerraformModules(manifest) => downloaded.push(manifest),
+            Parsed::Terragrunt(tg) => terragrunt_files.push(tg),
             Parsed::Crashed | Parsed::Skipped => {}
         }
     }
-    if !tf_files.is_empty() {
+    let (units, mut also_read) = terragrunt_units(
+        &terragrunt_files,
+        &config.root,
+        config.max_file_size,
+        cwd,
+        sources,
+    );
+    let root_configs = root_configs(config, cwd, sources, &mut output, &mut also_read);
+    output.issues.extend(units.issues);
+    output.unverifiable.extend(units.unverifiable);
+    if !tf_files.is_empty() || !units.units.is_empty() {
         let vars = command_line_vars(&options.vars, sources);
         let rel_paths = tf_files
             .iter()
@@ -453,6 +486,8 @@ fn resolve(
             rel_paths,
             project_root: config.root.clone(),
             downloaded,
+            units: &units.units,
+            root_configs: &root_configs,
         }));
     }
     // The declarations are the largest structure of a run: gone before the next pass.
@@ -480,7 +515,96 @@ fn resolve(
         notes: output.notes,
         suppressions,
         invalid_suppressions,
+        also_read,
     }
+}
+
+/// `[[terraform.roots]]` with their var files read (YL901 for one that does not parse).
+fn root_configs(
+    config: &Config,
+    cwd: &Path,
+    sources: &mut SourceMap,
+    output: &mut FileOutput,
+    also_read: &mut Vec<PathBuf>,
+) -> Vec<terraform::RootConfig> {
+    let mut out = Vec::new();
+    for entry in &config.terraform_roots {
+        let mut var_files = Vec::new();
+        for (path, span) in &entry.var_files {
+            let text =
+                match crate::guarded_read::read(path, config.max_file_size, Some(&config.root))
+                    .map(|bytes| crate::source::decode(bytes).0)
+                {
+                    Ok(text) => text,
+                    Err(e) => {
+                        output
+                            .issues
+                            .push(ParseIssue::new(*span, format!("cannot read var file: {e}")));
+                        continue;
+                    }
+                };
+            if !also_read.contains(path) {
+                also_read.push(path.clone());
+            }
+            let id = sources.add(SourceFile::from_disk(
+                relative_display(path, cwd),
+                relative_display(path, &config.root),
+                path.clone(),
+                text,
+            ));
+            let syntax = if path.to_string_lossy().ends_with(".json") {
+                terraform::Syntax::Json
+            } else {
+                terraform::Syntax::Native
+            };
+            match terraform::parse(sources.get(id), id, terraform::TfKind::Vars, syntax) {
+                Ok(file) => var_files.push(file),
+                Err(issue) => output.issues.push(issue),
+            }
+        }
+        out.push(terraform::RootConfig {
+            paths: entry.paths.clone(),
+            var_files,
+            vars: entry.vars.clone(),
+        });
+    }
+    out
+}
+
+/// The Terragrunt units; files they include or read that the walk did not (`root.hcl`,
+/// `region.hcl`) are read here, from inside the project root only.
+fn terragrunt_units(
+    files: &[terraform::terragrunt::TgFile],
+    root: &Path,
+    max_file_size: u64,
+    cwd: &Path,
+    sources: &mut SourceMap,
+) -> (terraform::terragrunt::Units, Vec<PathBuf>) {
+    if files.is_empty() {
+        return (terraform::terragrunt::Units::default(), Vec::new());
+    }
+    let mut issues = Vec::new();
+    let mut read = Vec::new();
+    let mut load = |path: &Path| {
+        if !path.starts_with(root) {
+            return None;
+        }
+        let bytes = crate::guarded_read::read(path, max_file_size, Some(root)).ok()?;
+        let (text, _) = crate::source::decode(bytes);
+        read.push(path.to_path_buf());
+        let id = sources.add(SourceFile::from_disk(
+            relative_display(path, cwd),
+            relative_display(path, root),
+            path.to_path_buf(),
+            text,
+        ));
+        terraform::terragrunt::parse(sources.get(id), id)
+            .map_err(|issue| issues.push(issue))
+            .ok()
+    };
+    let mut units = terraform::terragrunt::units(files, root, &mut load);
+    units.issues.extend(issues);
+    (units, read)
 }
 
 /// `--var` values as one synthetic source, so that a chain can point at them.

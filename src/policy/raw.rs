@@ -29,6 +29,7 @@ pub struct RawPolicy {
     pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
     pub discovery: Option<RawDiscovery>,
     pub kubernetes: Option<RawKubernetes>,
+    pub terraform: Option<RawTerraform>,
     #[serde(default)]
     pub exceptions: Vec<RawException>,
     pub suppressions: Option<RawSuppressionPolicy>,
@@ -47,6 +48,28 @@ pub struct RawException {
     pub reason: Option<String>,
     pub until: Option<Spanned<Datetime>>,
     pub approved_by: Option<String>,
+}
+
+/// `[terraform]`: values for root modules, as deploy scripts pass them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTerraform {
+    #[serde(default)]
+    pub roots: Vec<RawTerraformRoot>,
+}
+
+/// One `[[terraform.roots]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTerraformRoot {
+    /// Globs matched against a root's directory, relative to the project root.
+    pub paths: Spanned<Vec<Spanned<String>>>,
+    /// Like `-var-file`, relative to the project root, in the order given.
+    #[serde(default)]
+    pub var_files: Vec<Spanned<String>>,
+    /// Like `-var NAME=VALUE`, after the var files.
+    #[serde(default)]
+    pub vars: BTreeMap<String, Spanned<String>>,
 }
 
 /// `[kubernetes]`: which cluster each manifest runs on.

@@ -15,6 +15,7 @@ mod module;
 mod native;
 mod resolve;
 pub mod table;
+pub mod terragrunt;
 mod value;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,7 +27,7 @@ use rayon::prelude::*;
 use self::decl::Decls;
 use self::module::ModuleDef;
 pub use self::resolve::RootValue;
-use self::resolve::{Resolver, RootOutput, cli_value, tfvars_values};
+use self::resolve::{Resolver, RootOutput, cli_value, config_value, tfvars_values};
 use super::{FileOutput, ParseIssue};
 use crate::source::{SourceFile, SourceId, Span};
 
@@ -162,6 +163,18 @@ pub struct Inputs<'a> {
     pub project_root: PathBuf,
     /// `modules.json` of roots that were `terraform init`-ed.
     pub downloaded: Vec<ModulesManifest>,
+    /// Terragrunt units: roots of the modules they name.
+    pub units: &'a [terragrunt::Unit],
+    /// `[[terraform.roots]]`: values for the roots they match.
+    pub root_configs: &'a [RootConfig],
+}
+
+/// One `[[terraform.roots]]` entry, its var files read.
+pub struct RootConfig {
+    pub paths: globset::GlobSet,
+    pub var_files: Vec<TfFile>,
+    /// `name`, value, span of the value in yunlint.toml.
+    pub vars: Vec<(String, String, Span)>,
 }
 
 fn file_name(file: &TfFile) -> String {
@@ -183,6 +196,33 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             TfKind::Vars => vars_by_dir.entry(dir).or_default().push(f),
         }
     }
+    // A unit's module, with the Terraform its `generate` blocks write, is a root of its own.
+    let unit_sources = terragrunt::sources(inputs.units);
+    let mut unit_defs = Vec::new();
+    for unit in inputs.units {
+        match by_dir.get(&unit.source_dir) {
+            Some(_) => {
+                // the module's files, but not a copy of what the unit's `generate` blocks write
+                let mut files: Vec<&Decls> = inputs
+                    .files
+                    .iter()
+                    .filter(|f| f.kind == TfKind::Config)
+                    .filter(|f| f.path.parent() == Some(unit.source_dir.as_path()))
+                    .filter(|f| !unit.generated_names.contains(&file_name(f)))
+                    .map(|f| &f.decls)
+                    .collect();
+                files.extend(unit.generated.iter());
+                unit_defs.push((unit, ModuleDef::read(unit.source_dir.clone(), &files)));
+            }
+            None => issues.push(
+                ParseIssue::new(
+                    unit.source_span,
+                    "the unit's terraform source holds no .tf file that is linted",
+                )
+                .with_help("check the path; a module outside the linted tree or excluded from it cannot be inspected"),
+            ),
+        }
+    }
     let modules: BTreeMap<PathBuf, ModuleDef<'_>> = by_dir
         .into_iter()
         .map(|(dir, files)| (dir.clone(), ModuleDef::read(dir, &files)))
@@ -190,14 +230,14 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
     let resolver = Resolver {
         modules,
         rel_paths: inputs.rel_paths,
-        project_root: inputs.project_root,
+        project_root: inputs.project_root.clone(),
         downloaded: inputs
             .downloaded
             .into_iter()
             .map(|m| (m.root, m.dirs))
             .collect(),
     };
-    let root_values = |root: &PathBuf| -> Vec<RootValue> {
+    let root_values = |root: &Path| -> Vec<RootValue> {
         // Terraform's precedence, lowest first: terraform.tfvars, terraform.tfvars.json,
         // *.auto.tfvars and *.auto.tfvars.json in lexical order, then --var-file and --var in the
         // order given.
@@ -218,6 +258,27 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             .chain(auto)
             .flat_map(|f| tfvars_values(&f.decls.values, &file_name(f)))
             .collect();
+        // `[[terraform.roots]]` entries matching the root, as if their var files and vars came
+        // first on the command line
+        let rel = crate::source::relative_display(root, &inputs.project_root);
+        for config in inputs
+            .root_configs
+            .iter()
+            .filter(|c| c.paths.is_match(&rel))
+        {
+            values.extend(
+                config
+                    .var_files
+                    .iter()
+                    .flat_map(|f| tfvars_values(&f.decls.values, &file_name(f))),
+            );
+            values.extend(
+                config
+                    .vars
+                    .iter()
+                    .map(|(name, value, span)| config_value(name, value, *span)),
+            );
+        }
         values.extend(
             inputs
                 .var_files
@@ -233,11 +294,27 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         values
     };
     // Roots are independent: run in parallel, merged in their (sorted) order.
-    let runs: Vec<RootOutput> = resolver
+    let mut runs: Vec<RootOutput> = resolver
         .roots()
+        .into_iter()
+        .filter(|root| !unit_sources.contains(root))
+        .collect::<Vec<_>>()
         .par_iter()
         .map(|root| resolver.run_root(root, root_values(root)))
         .collect();
+    // Terragrunt passes `inputs` as `TF_VAR_` variables: below every tfvars file and flag.
+    runs.extend(unit_defs.iter().map(|(unit, def)| {
+        let mut values: Vec<RootValue> = unit
+            .inputs
+            .iter()
+            .map(|v| RootValue {
+                name: v.name.clone(),
+                value: v.value.clone(),
+            })
+            .collect();
+        values.extend(root_values(&unit.dir));
+        resolver.run_unit(&unit.dir, def, values)
+    }));
     let mut out = FileOutput {
         issues,
         ..FileOutput::default()

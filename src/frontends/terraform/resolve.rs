@@ -71,9 +71,11 @@ fn module_key(address: &str) -> String {
         .join(".")
 }
 
-/// Whether a directory is inside `.terraform` (downloaded modules are never roots).
+/// Whether a directory is inside `.terraform` or `.terragrunt-cache` (downloaded modules are
+/// never roots).
 fn is_downloaded(dir: &Path) -> bool {
-    dir.components().any(|c| c.as_os_str() == ".terraform")
+    dir.components()
+        .any(|c| c.as_os_str() == ".terraform" || c.as_os_str() == ".terragrunt-cache")
 }
 
 struct Instance<'l> {
@@ -145,16 +147,39 @@ impl<'a> Resolver<'a> {
     /// Instantiates one root module and every module it calls: what they yield, and the module
     /// directories visited. Roots are independent, so they run in parallel.
     pub fn run_root(&self, dir: &Path, values: Vec<RootValue>) -> RootOutput {
-        // References nest evaluations inside each other (bounded by the evaluator's depth
-        // limit): a root is evaluated on a thread whose stack holds the deepest one, reserved
-        // but touched only as deep as an evaluation goes.
+        let Some(module) = self.modules.get(dir) else {
+            return RootOutput::default();
+        };
+        self.on_root_stack(dir, module, values)
+    }
+
+    /// A Terragrunt unit: its module (with what its `generate` blocks write) instantiated as a
+    /// root, its addresses prefixed with the unit's directory.
+    pub fn run_unit(
+        &self,
+        unit_dir: &Path,
+        module: &ModuleDef<'_>,
+        values: Vec<RootValue>,
+    ) -> RootOutput {
+        self.on_root_stack(unit_dir, module, values)
+    }
+
+    /// [`Resolver::run_module`] on a thread of its own. References nest evaluations inside each
+    /// other (bounded by the evaluator's depth limit): a root is evaluated on a thread whose stack
+    /// holds the deepest one, reserved but touched only as deep as an evaluation goes.
+    fn on_root_stack(
+        &self,
+        dir: &Path,
+        module: &ModuleDef<'_>,
+        values: Vec<RootValue>,
+    ) -> RootOutput {
         let mut values = Some(values);
         let spawned = std::thread::scope(|s| {
             std::thread::Builder::new()
                 .name("terraform-root".into())
                 .stack_size(ROOT_STACK)
                 .spawn_scoped(s, || {
-                    self.run_root_here(dir, values.take().unwrap_or_default())
+                    self.run_module(dir, module, values.take().unwrap_or_default())
                 })
                 .map(|thread| thread.join())
         });
@@ -162,15 +187,13 @@ impl<'a> Resolver<'a> {
             Ok(Ok(out)) => out,
             Ok(Err(panic)) => std::panic::resume_unwind(panic),
             // No thread to be had: on this one, with its stack.
-            Err(_) => self.run_root_here(dir, values.take().unwrap_or_default()),
+            Err(_) => self.run_module(dir, module, values.take().unwrap_or_default()),
         }
     }
 
-    fn run_root_here(&self, dir: &Path, values: Vec<RootValue>) -> RootOutput {
+    /// `module` instantiated as a root whose addresses are prefixed with `dir`.
+    fn run_module(&self, dir: &Path, module: &ModuleDef<'_>, values: Vec<RootValue>) -> RootOutput {
         let mut out = RootOutput::default();
-        let Some(module) = self.modules.get(dir) else {
-            return out;
-        };
         let mut given: BTreeMap<String, Result<Val, Reason>> = BTreeMap::new();
         for v in values {
             given.insert(v.name, v.value);
@@ -189,7 +212,7 @@ impl<'a> Resolver<'a> {
         };
         let world = RootWorld {
             resolver: self,
-            root: dir.to_path_buf(),
+            root: module.dir.clone(),
         };
         let budget = Rc::new(Budget::default());
         let scope = world.scope(module, vars, BTreeMap::new(), prefix.clone(), 0, budget);
@@ -198,7 +221,7 @@ impl<'a> Resolver<'a> {
             out: &mut out,
             instances: 0,
         };
-        let mut stack = vec![dir.to_path_buf()];
+        let mut stack = vec![module.dir.clone()];
         run.instantiate(module, prefix, scope, &mut stack);
         out
     }
@@ -267,6 +290,12 @@ impl<'r, 'a> RootWorld<'r, 'a> {
             }));
         }
         let dir = downloaded.unwrap_or_else(|| lexical_join(parent_dir, source));
+        if !dir.starts_with(&self.resolver.project_root) {
+            return Some(ChildDir::Missing(
+                ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which leaves the project root", call.name))
+                    .with_help("nothing outside the project root (the directory of yunlint.toml, else the Git work tree) is read: lint from a directory that holds the module too"),
+            ));
+        }
         if !self.resolver.modules.contains_key(&dir) {
             return Some(ChildDir::Missing(
                 ParseIssue::new(*source_span, format!("module `{}` points at `{source}`, which holds no .tf file that is linted", call.name))
@@ -1122,6 +1151,20 @@ pub fn tfvars_values(values: &[(String, Expr)], file_name: &str) -> Vec<RootValu
             value: empty.eval_expr(expr, format!("`{name}` set in {file_name}")),
         })
         .collect()
+}
+
+/// A `vars` entry of `[[terraform.roots]]` in yunlint.toml: a string, like `--var`.
+pub fn config_value(name: &str, value: &str, span: Span) -> RootValue {
+    RootValue {
+        name: name.to_owned(),
+        value: Ok(Val {
+            value: Value::String(value.to_owned()),
+            chain: vec![Via {
+                span,
+                note: format!("`{name}` set for this root in yunlint.toml").into(),
+            }],
+        }),
+    }
 }
 
 /// `--var NAME=VALUE`: a string, as Terraform reads it.
