@@ -294,3 +294,74 @@ pub fn lint_config(data: &[u8]) {
         &dir,
     ));
 }
+
+/// The files an input to the `repository` target stands for: the input is split at lines
+/// `=== <path>` into files of one repository (several Terraform modules calling each other,
+/// tfvars, manifests, descriptors, a `yunlint.toml`). Paths keep to a plain relative grammar
+/// (letters, digits, `_`, `-`, `.`, `/`; no `..`, no leading `/`, at most four levels) and at
+/// most 32 files are made, so the input decides the tree without leaving the scratch directory.
+pub fn repository_files(data: &[u8]) -> Vec<(String, Vec<u8>)> {
+    const MAX_FILES: usize = 32;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut current: Option<(String, Vec<u8>)> = None;
+    for line in data.split_inclusive(|b| *b == b'\n') {
+        if let Some(rest) = line.strip_prefix(b"=== ") {
+            if let Some(done) = current.take() {
+                files.push(done);
+            }
+            if files.len() >= MAX_FILES {
+                break;
+            }
+            let name = String::from_utf8_lossy(rest).trim().to_owned();
+            current = safe_path(&name).map(|p| (p, Vec::new()));
+            continue;
+        }
+        if let Some((_, text)) = current.as_mut() {
+            text.extend_from_slice(line);
+        }
+    }
+    files.extend(current);
+    files
+}
+
+fn safe_path(name: &str) -> Option<String> {
+    let plain = |part: &str| {
+        !part.is_empty()
+            && part != "."
+            && part != ".."
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    let parts: Vec<&str> = name.split('/').collect();
+    (parts.len() <= 4 && parts.iter().all(|p| plain(p))).then(|| parts.join("/"))
+}
+
+/// Lints the repository an input stands for ([`repository_files`]), from its root, with its own
+/// `yunlint.toml` when it has one, as `yunlint check` in a pull request's checkout would.
+pub fn lint_repository(data: &[u8]) {
+    let files = repository_files(data);
+    if files.is_empty() {
+        return;
+    }
+    let dir = scratch().join("repository");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    for (path, text) in &files {
+        let file = dir.join(path);
+        if let Some(parent) = file.parent()
+            && std::fs::create_dir_all(parent).is_err()
+        {
+            continue; // a file where a directory should be: as a checkout would fail
+        }
+        let _ = std::fs::write(file, text);
+    }
+    render(yunlint::lint(
+        &LintOptions {
+            paths: Vec::new(),
+            as_of: Some(as_of()),
+            ..Default::default()
+        },
+        &dir,
+    ));
+}
