@@ -15,12 +15,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
     options.baseline = args.baseline.clone();
     let run = with_jobs(args.walk.jobs, || crate::lint(&options, &cwd))??;
     let summary = Summary::of_run(&run);
-    let target = |path| Target {
-        path,
-        root: &run.config.root,
-        inputs: &run.sources,
-        force: args.force,
-    };
+    let target = |path| Target::of_run(path, &run, args.force);
     if let Some(path) = &args.write_baseline {
         // Accepting today's state: the run's findings become the baseline, and the run passes.
         let baseline = Baseline::from_findings(&run.findings, &run.sources);

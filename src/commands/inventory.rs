@@ -28,12 +28,9 @@ pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
     };
     emit(
         &text,
-        args.output.as_deref().map(|path| Target {
-            path,
-            root: &run.config.root,
-            inputs: &run.sources,
-            force: args.force,
-        }),
+        args.output
+            .as_deref()
+            .map(|path| Target::of_run(path, &run, args.force)),
     )?;
     let unparsed = run
         .findings

@@ -16,6 +16,18 @@ pub struct Target<'a> {
     pub force: bool,
 }
 
+impl<'a> Target<'a> {
+    /// Where a command writes what `run` found: never over its inputs or out of its root.
+    pub fn of_run(path: &'a Path, run: &'a crate::LintRun, force: bool) -> Self {
+        Target {
+            path,
+            root: &run.config.root,
+            inputs: &run.sources,
+            force,
+        }
+    }
+}
+
 impl Target<'_> {
     /// Refuses to replace an input of the run, or to follow a link out of the project root.
     fn check(&self) -> Result<(), String> {

@@ -20,12 +20,9 @@ pub fn run(args: SuppressionsArgs) -> Result<ExitStatus, Fatal> {
     };
     emit(
         &text,
-        args.output.as_deref().map(|path| Target {
-            path,
-            root: &run.config.root,
-            inputs: &run.sources,
-            force: args.force,
-        }),
+        args.output
+            .as_deref()
+            .map(|path| Target::of_run(path, &run, args.force)),
     )?;
     if let Some(status) = super::report_run_health(&run, args.walk.verbose) {
         return Ok(status);

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::json::DOCUMENT_VERSION;
-use super::visible::{csv_cell, visible, without_commands};
+use super::visible::{csv_document, visible, without_commands};
 use crate::frontends::Unverifiable;
 use crate::model::{Placement, Resolution, Resolved};
 use crate::policy::{ClassOrigin, Policy};
@@ -312,9 +312,6 @@ pub fn render_csv(
     unverifiable: &[Unverifiable],
     policy: &Policy,
 ) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
     let header = [
         "address",
         "role",
@@ -348,15 +345,7 @@ pub fn render_csv(
             row.region_reason.unwrap_or_default().to_owned(),
         ]);
     }
-    for record in &records {
-        writer
-            .write_record(record.iter().map(|cell| csv_cell(cell).into_owned()))
-            .expect("writing CSV to memory cannot fail");
-    }
-    let bytes = writer
-        .into_inner()
-        .expect("flushing CSV to memory cannot fail");
-    without_commands(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
+    csv_document(records)
 }
 
 /// A Markdown inline code span holding `text` as a GitHub-flavoured table cell: `|` escaped (GFM

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::json::DOCUMENT_VERSION;
-use super::visible::{csv_cell, visible, without_commands};
+use super::visible::{csv_document, visible, without_commands};
 use crate::Register;
 use crate::source::SourceMap;
 use crate::suppress::Status;
@@ -161,9 +161,6 @@ pub fn render_table(rows: &[Row]) -> String {
 /// CSV (RFC 4180), one row per entry, with a header; cells that a spreadsheet would run as a
 /// formula are neutralised.
 pub fn render_csv(rows: &[Row]) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
     let header = [
         "kind",
         "file",
@@ -176,12 +173,10 @@ pub fn render_csv(rows: &[Row]) -> String {
         "days_left",
         "status",
         "note",
-    ];
-    writer
-        .write_record(header)
-        .expect("writing CSV to memory cannot fail");
-    for row in rows {
-        let record = [
+    ]
+    .map(str::to_owned);
+    let records = rows.iter().map(|row| {
+        [
             row.kind.to_owned(),
             row.file.clone(),
             row.line.map(|l| l.to_string()).unwrap_or_default(),
@@ -193,13 +188,7 @@ pub fn render_csv(rows: &[Row]) -> String {
             row.days_left.map(|d| d.to_string()).unwrap_or_default(),
             row.status.to_owned(),
             row.note.clone().unwrap_or_default(),
-        ];
-        writer
-            .write_record(record.iter().map(|cell| csv_cell(cell).into_owned()))
-            .expect("writing CSV to memory cannot fail");
-    }
-    let bytes = writer
-        .into_inner()
-        .expect("flushing CSV to memory cannot fail");
-    without_commands(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
+        ]
+    });
+    csv_document(std::iter::once(header).chain(records))
 }

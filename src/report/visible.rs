@@ -141,6 +141,31 @@ pub fn csv_cell(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A CSV document (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line
+/// break) of `records`, the first being the header, every cell through [`csv_cell`].
+pub fn csv_document<R, C>(records: impl IntoIterator<Item = R>) -> String
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for record in records {
+        writer
+            .write_record(
+                record
+                    .into_iter()
+                    .map(|cell| csv_cell(cell.as_ref()).into_owned()),
+            )
+            .expect("writing CSV to memory cannot fail");
+    }
+    let bytes = writer
+        .into_inner()
+        .expect("flushing CSV to memory cannot fail");
+    without_commands(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
