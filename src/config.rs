@@ -400,24 +400,36 @@ fn exceptions(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -> V
     out
 }
 
+/// Path globs relative to the project root (a leading `./` ignored, `tidy` applied), each invalid
+/// one an error at its span.
+fn path_globs(
+    patterns: &[toml::Spanned<String>],
+    id: SourceId,
+    errors: &mut Vec<ConfigError>,
+    tidy: impl Fn(&str) -> &str,
+) -> GlobSet {
+    let mut set = GlobSetBuilder::new();
+    for p in patterns {
+        match Glob::new(tidy(p.get_ref().trim_start_matches("./"))) {
+            Ok(glob) => {
+                set.add(glob);
+            }
+            Err(e) => errors.push(ConfigError {
+                span: Some(Span::new(id, p.span())),
+                message: format!("invalid glob `{}`: {}", p.get_ref(), e.kind()),
+                help: None,
+            }),
+        }
+    }
+    set.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
 fn clusters(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -> Vec<Cluster> {
     let span = |s: std::ops::Range<usize>| Span::new(id, s);
     let mut out = Vec::new();
     for c in raw.kubernetes.iter().flat_map(|k| &k.clusters) {
         let name_span = span(c.name.span());
-        let mut paths = GlobSetBuilder::new();
-        for p in c.paths.get_ref() {
-            match Glob::new(p.get_ref().trim_start_matches("./")) {
-                Ok(glob) => {
-                    paths.add(glob);
-                }
-                Err(e) => errors.push(ConfigError {
-                    span: Some(span(p.span())),
-                    message: format!("invalid glob `{}`: {}", p.get_ref(), e.kind()),
-                    help: None,
-                }),
-            }
-        }
+        let paths = path_globs(c.paths.get_ref(), id, errors, |p| p);
         let location = match (&c.terraform, &c.provider, &c.region) {
             (Some(address), None, None) => ClusterLocation::Terraform {
                 address: address.get_ref().clone(),
@@ -442,7 +454,7 @@ fn clusters(raw: &RawPolicy, id: SourceId, errors: &mut Vec<ConfigError>) -> Vec
         out.push(Cluster {
             name: c.name.get_ref().clone(),
             name_span,
-            paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
+            paths,
             location,
             zones: c
                 .zones
@@ -463,19 +475,7 @@ fn terraform_roots(
     let span = |s: std::ops::Range<usize>| Span::new(id, s);
     let mut out = Vec::new();
     for r in raw.terraform.iter().flat_map(|t| &t.roots) {
-        let mut paths = GlobSetBuilder::new();
-        for p in r.paths.get_ref() {
-            match Glob::new(p.get_ref().trim_start_matches("./").trim_end_matches('/')) {
-                Ok(glob) => {
-                    paths.add(glob);
-                }
-                Err(e) => errors.push(ConfigError {
-                    span: Some(span(p.span())),
-                    message: format!("invalid glob `{}`: {}", p.get_ref(), e.kind()),
-                    help: None,
-                }),
-            }
-        }
+        let paths = path_globs(r.paths.get_ref(), id, errors, |p| p.trim_end_matches('/'));
         let mut var_files = Vec::new();
         for f in &r.var_files {
             let path = crate::context::lexical_normalize(&root.join(f.get_ref()));
@@ -493,7 +493,7 @@ fn terraform_roots(
             var_files.push((path, span(f.span())));
         }
         out.push(TerraformRoot {
-            paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
+            paths,
             var_files,
             vars: r
                 .vars
