@@ -463,8 +463,14 @@ fn resolve(
             Parsed::Crashed | Parsed::Skipped => {}
         }
     }
+    // A unit without `terraform { source }` deploys the Terraform beside its terragrunt.hcl.
+    let tf_dirs: BTreeSet<PathBuf> = tf_files
+        .iter()
+        .filter_map(|f| f.path.parent().map(Path::to_path_buf))
+        .collect();
     let (units, mut also_read) = terragrunt_units(
         &terragrunt_files,
+        &tf_dirs,
         &config.root,
         config.max_file_size,
         cwd,
@@ -575,6 +581,7 @@ fn root_configs(
 /// `region.hcl`) are read here, from inside the project root only.
 fn terragrunt_units(
     files: &[terraform::terragrunt::TgFile],
+    tf_dirs: &BTreeSet<PathBuf>,
     root: &Path,
     max_file_size: u64,
     cwd: &Path,
@@ -602,7 +609,7 @@ fn terragrunt_units(
             .map_err(|issue| issues.push(issue))
             .ok()
     };
-    let mut units = terraform::terragrunt::units(files, root, &mut load);
+    let mut units = terraform::terragrunt::units(files, tf_dirs, root, &mut load);
     units.issues.extend(issues);
     (units, read)
 }

@@ -81,8 +81,14 @@ pub struct Units {
 /// root only.
 pub type Loader<'l> = dyn FnMut(&Path) -> Option<TgFile> + 'l;
 
-/// Every unit of the discovered `terragrunt.hcl` files.
-pub fn units(files: &[TgFile], root: &Path, load: &mut Loader<'_>) -> Units {
+/// Every unit of the discovered `terragrunt.hcl` files. `tf_dirs` are the directories that hold
+/// Terraform files: a `terragrunt.hcl` without `terraform { source }` beside them deploys them.
+pub fn units(
+    files: &[TgFile],
+    tf_dirs: &BTreeSet<PathBuf>,
+    root: &Path,
+    load: &mut Loader<'_>,
+) -> Units {
     let mut known: BTreeMap<PathBuf, TgFile> = files
         .iter()
         .map(|f| (f.path.to_path_buf(), f.clone()))
@@ -91,6 +97,7 @@ pub fn units(files: &[TgFile], root: &Path, load: &mut Loader<'_>) -> Units {
     for file in files {
         let mut reader = Reader {
             root,
+            tf_dirs,
             known: &mut known,
             load,
             issues: &mut out.issues,
@@ -108,6 +115,7 @@ pub fn units(files: &[TgFile], root: &Path, load: &mut Loader<'_>) -> Units {
 
 struct Reader<'r, 'l> {
     root: &'r Path,
+    tf_dirs: &'r BTreeSet<PathBuf>,
     known: &'r mut BTreeMap<PathBuf, TgFile>,
     load: &'r mut Loader<'l>,
     issues: &'r mut Vec<ParseIssue>,
@@ -251,7 +259,9 @@ impl Reader<'_, '_> {
         Some(file)
     }
 
-    /// The unit of one `terragrunt.hcl`: `None` when it names no source (a parent configuration).
+    /// The unit of one `terragrunt.hcl`: `None` when it names no source and has no Terraform
+    /// beside it (a parent configuration). Without a source, Terragrunt runs Terraform in the
+    /// unit's own directory, with the included `generate` blocks and `inputs`.
     fn unit(&mut self, file: &TgFile) -> Option<Result<Unit, Unverifiable>> {
         let unit_dir = file.path.parent()?.to_path_buf();
         let ctx = Ctx {
@@ -378,7 +388,22 @@ impl Reader<'_, '_> {
                 }
             }
         }
-        let (source_span, source, source_base) = source?;
+        let Some((source_span, source, source_base)) = source else {
+            if !self.tf_dirs.contains(&unit_dir) {
+                return None;
+            }
+            let (generated, generated_names) = self.generates(&layers);
+            let inputs = self.unit_inputs(&layers, &child, &include_vars);
+            return Some(Ok(Unit {
+                dir: unit_dir.clone(),
+                source_dir: unit_dir.clone(),
+                // no `source` to point at: the file's start
+                source_span: Span::new(file.id, 0..0),
+                generated,
+                generated_names,
+                inputs,
+            }));
+        };
         let address = crate::source::relative_display(&unit_dir, self.root);
         let source = match source.as_ref().ok().and_then(|v| as_string(&v.value)) {
             Some(s) => s,
@@ -432,11 +457,26 @@ impl Reader<'_, '_> {
             return None;
         }
 
+        let (generated, generated_names) = self.generates(&layers);
+        let inputs = self.unit_inputs(&layers, &child, &include_vars);
+        Some(Ok(Unit {
+            dir: unit_dir.clone(),
+            source_dir,
+            source_span,
+            generated,
+            generated_names,
+            inputs,
+        }))
+    }
+
+    /// The Terraform the `generate` blocks of a unit's layers write (the unit's override an
+    /// included file's of the same name), and the names of the files they write.
+    fn generates(&mut self, layers: &[(&Evaluated, Ctx<'_>)]) -> (Vec<Decls>, Vec<String>) {
         // generate blocks whose contents is Terraform: the unit's override an included file's of
         // the same name
         let mut generates: BTreeMap<String, (Decls, Vec<(String, Expr)>)> = BTreeMap::new();
         let mut generated_names = Vec::new();
-        for (layer, _) in &layers {
+        for (layer, _) in layers {
             for block in layer
                 .body
                 .blocks()
@@ -464,6 +504,16 @@ impl Reader<'_, '_> {
             })
             .collect();
 
+        (generated, generated_names)
+    }
+
+    /// A unit's `inputs`: an included file's, then the unit's own over them.
+    fn unit_inputs(
+        &mut self,
+        layers: &[(&Evaluated, Ctx<'_>)],
+        child: &Evaluated,
+        include_vars: &BTreeMap<String, Result<Val, Reason>>,
+    ) -> Vec<RootValue> {
         // inputs: an included file's, then the unit's over them
         let mut inputs: BTreeMap<String, RootValue> = BTreeMap::new();
         for (name, reason) in std::mem::take(&mut self.unknown_locals) {
@@ -475,11 +525,11 @@ impl Reader<'_, '_> {
                 },
             );
         }
-        for (layer, ctx) in &layers {
+        for (layer, ctx) in layers {
             let Some(attr) = layer.body.get_attribute("inputs") else {
                 continue;
             };
-            let vars = if std::ptr::eq(*layer, &child) {
+            let vars = if std::ptr::eq(*layer, child) {
                 include_vars.clone()
             } else {
                 BTreeMap::new()
@@ -488,14 +538,7 @@ impl Reader<'_, '_> {
                 inputs.insert(name.clone(), RootValue { name, value });
             }
         }
-        Some(Ok(Unit {
-            dir: unit_dir.clone(),
-            source_dir,
-            source_span,
-            generated,
-            generated_names,
-            inputs: inputs.into_values().collect(),
-        }))
+        inputs.into_values().collect()
     }
 
     /// The `inputs` of one file, one value per key.
