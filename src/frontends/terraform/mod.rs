@@ -293,41 +293,45 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         );
         values
     };
-    // Roots are independent: run in parallel, merged in their (sorted) order.
-    let mut runs: Vec<RootOutput> = resolver
-        .roots()
-        .into_iter()
-        .filter(|root| !unit_sources.contains(root))
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|root| resolver.run_root(root, root_values(root)))
-        .collect();
-    // Terragrunt passes `inputs` as `TF_VAR_` variables: below every tfvars file and flag.
-    runs.extend(unit_defs.iter().map(|(unit, def)| {
-        let mut values: Vec<RootValue> = unit
-            .inputs
-            .iter()
-            .map(|v| RootValue {
-                name: v.name.clone(),
-                value: v.value.clone(),
-            })
+    // Every root is evaluated on a thread with room for the deepest evaluation.
+    resolve::on_root_stacks(|| {
+        // Roots are independent: run in parallel, merged in their (sorted) order.
+        let mut runs: Vec<RootOutput> = resolver
+            .roots()
+            .into_iter()
+            .filter(|root| !unit_sources.contains(root))
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|root| resolver.run_root(root, root_values(root)))
             .collect();
-        values.extend(root_values(&unit.dir));
-        resolver.run_unit(&unit.dir, def, values)
-    }));
-    let mut out = FileOutput {
-        issues,
-        ..FileOutput::default()
-    };
-    let mut visited = BTreeSet::new();
-    for run in runs {
-        merge(&mut out, &mut visited, run);
-    }
-    while let Some(dir) = resolver.unvisited(&visited).into_iter().next() {
-        let run = resolver.run_root(&dir, Vec::new());
-        merge(&mut out, &mut visited, run);
-    }
-    out
+        // Terragrunt passes `inputs` as `TF_VAR_` variables: below every tfvars file and flag.
+        runs.extend(unit_defs.iter().map(|(unit, def)| {
+            let mut values: Vec<RootValue> = unit
+                .inputs
+                .iter()
+                .map(|v| RootValue {
+                    name: v.name.clone(),
+                    value: v.value.clone(),
+                })
+                .collect();
+            values.extend(root_values(&unit.dir));
+            resolver.run_unit(&unit.dir, def, values)
+        }));
+        let mut out = FileOutput {
+            issues,
+            ..FileOutput::default()
+        };
+        let mut visited = BTreeSet::new();
+        for run in runs {
+            merge(&mut out, &mut visited, run);
+        }
+        while let Some(dir) = resolver.unvisited(&visited).into_iter().next() {
+            let run = resolver.run_root(&dir, Vec::new());
+            merge(&mut out, &mut visited, run);
+        }
+
+        out
+    })
 }
 
 fn merge(out: &mut FileOutput, visited: &mut BTreeSet<PathBuf>, run: RootOutput) {

@@ -23,9 +23,25 @@ use crate::source::{SourceId, Span};
 /// them all, with their keys listed (`0..n` for a count).
 const MAX_LISTED_INSTANCES: usize = 64;
 
-/// The stack of the thread that evaluates one root: enough for the evaluator's deepest nesting
-/// (`MAX_EVAL_DEPTH`) in a debug build.
+/// The stack of a thread that evaluates roots: enough for the evaluator's deepest nesting
+/// (`MAX_EVAL_DEPTH`) in a debug build. Reserved, and touched only as deep as an evaluation goes.
 const ROOT_STACK: usize = 64 << 20;
+
+/// Runs `f` on a pool of as many threads as the current one, each with [`ROOT_STACK`]: references
+/// nest evaluations inside each other, deeper than a default stack holds. One pool per run: a
+/// thread per root cost a thousand thread starts on a 10k-file repository.
+pub fn on_root_stacks<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .stack_size(ROOT_STACK)
+        .thread_name(|i| format!("terraform-root-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(f),
+        // No threads to be had: on this one, with its stack.
+        Err(_) => f(),
+    }
+}
 
 /// Modules nest at most this deep (a guard against pathological trees; cycles are caught first).
 const MAX_DEPTH: usize = 32;
@@ -150,7 +166,7 @@ impl<'a> Resolver<'a> {
         let Some(module) = self.modules.get(dir) else {
             return RootOutput::default();
         };
-        self.on_root_stack(dir, module, values)
+        self.run_module(dir, module, values)
     }
 
     /// A Terragrunt unit: its module (with what its `generate` blocks write) instantiated as a
@@ -161,34 +177,7 @@ impl<'a> Resolver<'a> {
         module: &ModuleDef<'_>,
         values: Vec<RootValue>,
     ) -> RootOutput {
-        self.on_root_stack(unit_dir, module, values)
-    }
-
-    /// [`Resolver::run_module`] on a thread of its own. References nest evaluations inside each
-    /// other (bounded by the evaluator's depth limit): a root is evaluated on a thread whose stack
-    /// holds the deepest one, reserved but touched only as deep as an evaluation goes.
-    fn on_root_stack(
-        &self,
-        dir: &Path,
-        module: &ModuleDef<'_>,
-        values: Vec<RootValue>,
-    ) -> RootOutput {
-        let mut values = Some(values);
-        let spawned = std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .name("terraform-root".into())
-                .stack_size(ROOT_STACK)
-                .spawn_scoped(s, || {
-                    self.run_module(dir, module, values.take().unwrap_or_default())
-                })
-                .map(|thread| thread.join())
-        });
-        match spawned {
-            Ok(Ok(out)) => out,
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            // No thread to be had: on this one, with its stack.
-            Err(_) => self.run_module(dir, module, values.take().unwrap_or_default()),
-        }
+        self.run_module(unit_dir, module, values)
     }
 
     /// `module` instantiated as a root whose addresses are prefixed with `dir`.
