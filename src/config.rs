@@ -618,7 +618,7 @@ mod tests {
     #[test]
     fn unknown_group_and_rule_and_level_are_reported_with_spans() {
         let errs = errors(
-            "[[residency]]\nallow = [\"@mainlnd\"]\n\n[rules]\nYL999 = \"off\"\nregion-outside-jurisdiction = \"warning\"\n",
+            "[[residency]]\nallow = [\"@mainlnd\"]\n\n[rules]\nYL999 = \"off\"\nregion-outside-jurisdiction = \"warnings\"\n",
         );
         let messages: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(
@@ -626,7 +626,7 @@ mod tests {
             [
                 "unknown region group `@mainlnd`",
                 "unknown rule `YL999`",
-                "`warning` is not a rule level"
+                "`warnings` is not a rule level"
             ]
         );
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `@mainland`?"));

@@ -288,7 +288,8 @@ impl Level {
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "error" => Some(Level::Error),
-            "warn" => Some(Level::Warn),
+            // `yunlint rules` prints the severity as `warning`: both spellings are read
+            "warn" | "warning" => Some(Level::Warn),
             "off" => Some(Level::Off),
             _ => None,
         }
@@ -586,6 +587,13 @@ mod tests {
         assert!(by_prefix.severity(&UnknownProvider::META).is_none());
         let err = Selection::new(&["YL9999".into()], &[], &none).unwrap_err();
         assert_eq!(err.selector, "YL9999");
+    }
+
+    #[test]
+    fn levels_read_warning_as_yunlint_rules_prints_it() {
+        assert_eq!(Level::parse("warning"), Some(Level::Warn));
+        assert_eq!(Level::parse("warn"), Some(Level::Warn));
+        assert_eq!(Level::parse("warnings"), None);
     }
 
     #[test]
