@@ -81,41 +81,49 @@ fn provider_references(text: &str, header: usize) -> Vec<Reference> {
     references.0
 }
 
-/// The references in the block `data "<kind>" "<name>"` of one file, and the span of its header.
-fn data_references(text: &str, kind: &str, name: &str) -> Option<Vec<Reference>> {
+/// The block `<ident> "<labels>"…` of one file, parsed again for its references.
+fn find_block<T>(
+    text: &str,
+    ident: &str,
+    labels: &[&str],
+    read: impl FnOnce(&hcl_edit::structure::Block) -> Option<T>,
+) -> Option<T> {
     let body = hcl_edit::parser::parse_body(text).ok()?;
     let block = body.blocks().find(|b| {
-        let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
-        b.ident.as_str() == "data" && labels == [kind, name]
+        b.ident.as_str() == ident
+            && b.labels
+                .iter()
+                .map(|l| l.as_str())
+                .eq(labels.iter().copied())
     })?;
+    read(block)
+}
+
+/// The references in a block's body.
+fn references_in(block: &hcl_edit::structure::Block) -> Option<Vec<Reference>> {
     let mut references = References::default();
     references.visit_body(&block.body);
     Some(references.0)
+}
+
+/// The references in the block `data "<kind>" "<name>"` of one file.
+fn data_references(text: &str, kind: &str, name: &str) -> Option<Vec<Reference>> {
+    find_block(text, "data", &[kind, name], references_in)
 }
 
 /// The references in the value of `output "<name>"` of one file.
 fn output_references(text: &str, name: &str) -> Option<Vec<Reference>> {
-    let body = hcl_edit::parser::parse_body(text).ok()?;
-    let block = body.blocks().find(|b| {
-        let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
-        b.ident.as_str() == "output" && labels == [name]
-    })?;
-    let mut references = References::default();
-    references.visit_body(&block.body);
-    Some(references.0)
+    find_block(text, "output", &[name], references_in)
 }
 
 /// The local directory a `module "<name>"` block of one file calls, relative to the project root.
 fn module_dir(text: &str, dir: &str, name: &str) -> Option<String> {
-    let body = hcl_edit::parser::parse_body(text).ok()?;
-    let block = body.blocks().find(|b| {
-        let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
-        b.ident.as_str() == "module" && labels == [name]
+    let source = find_block(text, "module", &[name], |block| {
+        match &block.body.get_attribute("source")?.value {
+            Expression::String(source) => Some(source.as_str().to_owned()),
+            _ => None,
+        }
     })?;
-    let source = block.body.get_attribute("source")?;
-    let Expression::String(source) = &source.value else {
-        return None;
-    };
     let source = source.as_str();
     if !(source.starts_with("./") || source.starts_with("../")) {
         return None; // a registry or remote module: its code is not here
