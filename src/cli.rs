@@ -35,7 +35,16 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Show the effective provider registry and region groups
     Providers(ProvidersArgs),
-    /// Write a starter yunlint.toml in the current directory
+    /// Write a starter yunlint.toml for the repository in the current directory
+    ///
+    /// Reads the current directory as the project root, as `check` would with the built-in pack
+    /// only: its Terraform roots and Terragrunt units, their var files, its Kubernetes manifest
+    /// directories and the clusters its Terraform creates. Writes a commented yunlint.toml with a
+    /// [[kubernetes.clusters]] entry per cluster and manifest directory (linked to the Terraform
+    /// resource when it can be told, else to fill in: `check` then stops with a configuration
+    /// error naming the entry), [[terraform.roots]] for the var files that are not loaded
+    /// automatically, and commented [[classify]] and [[exceptions]] examples. Prints what it
+    /// found to standard error. Never overwrites an existing yunlint.toml without --force.
     Init(InitArgs),
 }
 
@@ -231,9 +240,17 @@ pub struct ProvidersArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Overwrite an existing yunlint.toml
-    #[arg(long)]
+    /// Overwrite an existing yunlint.toml (its settings are not carried over)
+    #[arg(long, conflicts_with = "print")]
     pub force: bool,
+
+    /// Print the configuration to standard output instead of writing yunlint.toml
+    #[arg(long)]
+    pub print: bool,
+
+    /// Print only errors, without what was found or the progress line
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -16,6 +16,7 @@ pub mod guarded_read;
 pub mod model;
 mod pipeline;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -24,7 +25,7 @@ pub mod suppress;
 
 use jiff::civil::Date;
 
-pub use pipeline::{Failure, LintOptions, LintRun, Register, STDIN_PATH, lint};
+pub use pipeline::{Failure, LintOptions, LintRun, Register, STDIN_PATH, lint, lint_rooted};
 
 /// Today's date in UTC: the only place yunlint reads the clock. Not the local time zone, so that
 /// whether a suppression or a certification has expired is the same on every machine (`TZ` in a

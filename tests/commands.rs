@@ -39,7 +39,7 @@ fn init_writes_a_valid_starter_config_and_never_overwrites_without_force() {
     assert_eq!(first.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&first.stderr),
-        "wrote yunlint.toml\n"
+        "found 0 Terraform roots, 0 Terragrunt units, 0 manifest directories and 0 Kubernetes clusters in 0 files\nwrote yunlint.toml\n"
     );
     let written = std::fs::read_to_string(dir.path().join("yunlint.toml")).unwrap();
     assert!(written.contains("extends = \"cn-finance\""));

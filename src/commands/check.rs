@@ -1,7 +1,7 @@
 //! `yunlint check`: lint, report, and the exit status.
 
 use super::output::{Target, emit, note};
-use super::{Fatal, color_enabled, cwd, lint_options, with_jobs};
+use super::{Fatal, color_enabled, cwd, lint_options, lint_run};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::report::human::Human;
 use crate::report::{ExitStatus, Summary, github, gitlab, json, junit, sarif};
@@ -13,7 +13,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
     options.select = args.select.clone();
     options.ignore = args.ignore.clone();
     options.baseline = args.baseline.clone();
-    let run = with_jobs(args.walk.jobs, || crate::lint(&options, &cwd))??;
+    let run = lint_run(args.walk.jobs, &options, &cwd, args.quiet)?;
     let summary = Summary::of_run(&run);
     let target = |path| Target::of_run(path, &run, args.force);
     if let Some(path) = &args.write_baseline {

@@ -1,7 +1,7 @@
 //! `yunlint inventory`: where every workload runs.
 
 use super::output::{Target, emit, note};
-use super::{Fatal, cwd, lint_options, with_jobs};
+use super::{Fatal, cwd, lint_options, lint_run};
 use crate::cli::{InventoryArgs, InventoryFormat};
 use crate::report::{ExitStatus, inventory, plural};
 use crate::rules::ParseError;
@@ -9,7 +9,7 @@ use crate::rules::ParseError;
 pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
     let cwd = cwd()?;
     let options = lint_options(&args.walk, &args.config)?;
-    let run = with_jobs(args.walk.jobs, || crate::lint(&options, &cwd))??;
+    let run = lint_run(args.walk.jobs, &options, &cwd, false)?;
     let (sources, placements, unverifiable, policy) = (
         &run.sources,
         &run.placements,

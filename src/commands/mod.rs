@@ -137,6 +137,20 @@ fn report_run_health(run: &crate::LintRun, verbose: bool) -> Option<ExitStatus> 
 /// starting them is quick (`--jobs 100000` ran past a minute creating threads).
 pub const MAX_JOBS: usize = 256;
 
+/// The whole pass over `options`, on `jobs` threads, with a progress line on a terminal unless
+/// `quiet`; the line is cleared before this returns.
+fn lint_run(
+    jobs: Option<usize>,
+    options: &LintOptions,
+    cwd: &std::path::Path,
+    quiet: bool,
+) -> Result<crate::LintRun, Fatal> {
+    let progress = crate::progress::Progress::start(!quiet);
+    let run = with_jobs(jobs, || crate::lint(options, cwd));
+    progress.finish();
+    Ok(run??)
+}
+
 /// Runs `f` on a pool of `jobs` threads, or on rayon's default pool.
 fn with_jobs<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Fatal> {
     match jobs {

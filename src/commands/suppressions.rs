@@ -2,7 +2,7 @@
 //! approver, expiry and whether it is used.
 
 use super::output::{Target, emit};
-use super::{Fatal, cwd, lint_options, with_jobs};
+use super::{Fatal, cwd, lint_options, lint_run};
 use crate::cli::{DenyRegister, RegisterFormat, SuppressionsArgs};
 use crate::report::{ExitStatus, register};
 
@@ -10,7 +10,7 @@ pub fn run(args: SuppressionsArgs) -> Result<ExitStatus, Fatal> {
     let cwd = cwd()?;
     let mut options = lint_options(&args.walk, &args.config)?;
     options.baseline = args.baseline.clone();
-    let run = with_jobs(args.walk.jobs, || crate::lint(&options, &cwd))??;
+    let run = lint_run(args.walk.jobs, &options, &cwd, false)?;
     let today = options.as_of.unwrap_or_else(crate::today);
     let rows = register::rows(&run.register, &run.sources, today);
     let text = match args.format {

@@ -118,15 +118,34 @@ pub const STDIN_PATH: &str = "-";
 /// Runs the whole pass over the project root of `options.paths`, and reports on those paths
 /// (paths are shown relative to `cwd`).
 pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
+    lint_in(options, cwd, None)
+}
+
+/// [`lint`] with the project root fixed at `root` rather than found from the paths: `init` reads
+/// the directory it writes `yunlint.toml` in, whatever lies above it.
+pub fn lint_rooted(options: &LintOptions, root: &Path, cwd: &Path) -> Result<LintRun, Failure> {
+    lint_in(options, cwd, Some(root))
+}
+
+fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<LintRun, Failure> {
     let started = Instant::now();
     let today = options.as_of.unwrap_or_else(crate::today);
-    let context = Context::new(
+    let mut context = Context::new(
         &options.paths,
         options.stdin.as_ref().map(|(name, _)| name.as_str()),
         options.config.as_deref().filter(|_| !options.isolated),
         cwd,
     )
     .map_err(Failure::Context)?;
+    if let Some(root) = root {
+        context.root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        if let Some(outside) = context.named.iter().find(|p| !p.starts_with(&context.root)) {
+            return Err(Failure::Context(ContextError::Outside {
+                path: relative_display(outside, &context.cwd),
+                root: relative_display(&context.root, &context.cwd),
+            }));
+        }
+    }
     let cwd = context.cwd.as_path();
     let mut sources = SourceMap::default();
     let mut config = load_config(options, &context, cwd, today, &mut sources)?;

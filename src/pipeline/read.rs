@@ -58,10 +58,11 @@ pub fn read_all(
             let path = input.path().to_path_buf();
             // A bug in one front end must not take the other files down: the file is reported
             // and the run ends with exit 2 (the panic hook has printed what happened).
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 load_and_parse(input, id, limit, cwd, root)
-            }))
-            .unwrap_or_else(|_| {
+            }));
+            crate::progress::file_read();
+            read.unwrap_or_else(|_| {
                 let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
                 let file = SourceFile::new(
                     relative_display(&absolute, cwd),

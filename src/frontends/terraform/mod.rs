@@ -302,7 +302,11 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             .filter(|root| !unit_sources.contains(root))
             .collect::<Vec<_>>()
             .par_iter()
-            .map(|root| resolver.run_root(root, root_values(root)))
+            .map(|root| {
+                let run = resolver.run_root(root, root_values(root));
+                crate::progress::root_evaluated();
+                run
+            })
             .collect();
         // Terragrunt passes `inputs` as `TF_VAR_` variables: below every tfvars file and flag.
         runs.extend(unit_defs.iter().map(|(unit, def)| {
@@ -315,7 +319,9 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
                 })
                 .collect();
             values.extend(root_values(&unit.dir));
-            resolver.run_unit(&unit.dir, def, values)
+            let run = resolver.run_unit(&unit.dir, def, values);
+            crate::progress::root_evaluated();
+            run
         }));
         let mut out = FileOutput {
             issues,

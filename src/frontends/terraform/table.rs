@@ -53,6 +53,9 @@ pub struct ProviderSpec {
 #[serde(deny_unknown_fields)]
 pub struct ResourceSpec {
     pub kind: String,
+    /// The resource creates a Kubernetes cluster (not a node pool or an add-on).
+    #[serde(default)]
+    pub cluster: bool,
     #[serde(default)]
     pub zones: Vec<String>,
     /// Region attributes of this type alone (besides the provider's `resource_region`).
@@ -197,6 +200,11 @@ impl Table {
             .and_then(|r| WorkloadKind::parse(&r.kind))
             .unwrap_or(WorkloadKind::Other)
     }
+
+    /// Whether a resource of this type creates a Kubernetes cluster that manifests can run on.
+    pub fn creates_cluster(&self, resource_type: &str) -> bool {
+        self.resources.get(resource_type).is_some_and(|r| r.cluster)
+    }
 }
 
 impl ProviderSpec {
@@ -270,7 +278,21 @@ mod tests {
                 );
             }
             assert!(RESOURCES.provider_of(name).is_some(), "{name}: no provider");
+            assert!(
+                !r.cluster || r.kind == "kubernetes",
+                "{name}: a cluster is of kind kubernetes"
+            );
         }
+    }
+
+    #[test]
+    fn clusters_are_told_from_node_pools() {
+        assert!(RESOURCES.creates_cluster("alicloud_cs_managed_kubernetes"));
+        assert!(RESOURCES.creates_cluster("tencentcloud_kubernetes_cluster"));
+        assert!(RESOURCES.creates_cluster("aws_eks_cluster"));
+        assert!(!RESOURCES.creates_cluster("alicloud_cs_kubernetes_node_pool"));
+        assert!(!RESOURCES.creates_cluster("aws_eks_node_group"));
+        assert!(!RESOURCES.creates_cluster("alicloud_db_instance"));
     }
 
     #[test]

@@ -1,0 +1,276 @@
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
+//! `yunlint init` on repositories: what it writes, and that a first `check` after it reports only
+//! the findings the repository really has, never one that is there because the configuration is
+//! missing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn yunlint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yunlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// A copy of `from` in a new temporary directory, without its yunlint.toml.
+fn copy_repository(from: &Path) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(from, dir.path());
+    let _ = std::fs::remove_file(dir.path().join("yunlint.toml"));
+    dir
+}
+
+/// (code, file, line, message) of every finding of `check --format json`, and the exit code.
+fn findings(dir: &Path, extra: &[&str]) -> (i32, Vec<(String, String, u64, String)>) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend(extra);
+    let out = yunlint(dir, &args);
+    let code = out.status.code().unwrap();
+    assert!(
+        code == 0 || code == 1,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut list: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["file"].as_str().unwrap().to_owned(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    list.sort();
+    (code, list)
+}
+
+fn codes(list: &[(String, String, u64, String)]) -> Vec<(&str, &str)> {
+    list.iter()
+        .map(|(c, f, _, _)| (c.as_str(), f.as_str()))
+        .collect()
+}
+
+#[test]
+fn after_init_a_first_check_reports_only_the_real_findings() {
+    let repo = copy_repository(&fixture("first-run/repo"));
+    let d = repo.path();
+    // Without a configuration, the var file is not read and the manifests are on no cluster.
+    let (_, before) = findings(d, &[]);
+    assert_eq!(
+        codes(&before),
+        [
+            ("YL202", "envs/prod/main.tf"),
+            ("YL204", "envs/prod/main.tf"),
+            ("YL204", "envs/prod/main.tf"),
+            ("YL204", "k8s/prod/payments.yaml"),
+            ("YL204", "k8s/prod/reports.yaml"),
+        ]
+    );
+
+    let out = yunlint(d, &["init"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "found 1 Terraform root, 0 Terragrunt units, 1 manifest directory and 1 Kubernetes cluster in 4 files\n  \
+         manifests in k8s/prod: cluster envs/prod:alicloud_cs_managed_kubernetes.prod\n  \
+         var file envs/prod/prod.tfvars: root envs/prod\n\
+         wrote yunlint.toml\n"
+    );
+    let (code, after) = findings(d, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&after),
+        [
+            ("YL202", "envs/prod/main.tf"),
+            ("YL206", "k8s/prod/reports.yaml")
+        ],
+        "{after:#?}"
+    );
+    assert!(
+        after[1]
+            .3
+            .contains("its cluster runs in `cn-shanghai-finance-1`"),
+        "{after:#?}"
+    );
+}
+
+#[test]
+fn after_init_the_context_bank_is_judged_as_with_its_own_configuration() {
+    let repo = copy_repository(&fixture("context-bank"));
+    assert_eq!(yunlint(repo.path(), &["init"]).status.code(), Some(0));
+    let written = std::fs::read_to_string(repo.path().join("yunlint.toml")).unwrap();
+    assert!(
+        written.contains(
+            "paths = [\"k8s/dr/**\"]\nterraform = \"envs/dr:module.x.alicloud_cs_managed_kubernetes.cluster\""
+        ),
+        "{written}"
+    );
+    assert_eq!(
+        findings(repo.path(), &[]),
+        findings(&fixture("context-bank"), &[])
+    );
+}
+
+#[test]
+fn a_cluster_init_cannot_tell_stops_check_until_it_is_filled_in() {
+    let repo = copy_repository(&fixture("example-bank"));
+    let d = repo.path();
+    let out = yunlint(d, &["init"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .contains("  manifests in k8s/dr: cluster unknown, fill in its provider and region\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(
+            "fill in 1 cluster in yunlint.toml before `yunlint check`: look for FILL IN\n"
+        ),
+        "{stderr}"
+    );
+    // k8s/dr shares its name with a root that creates no cluster: never guessed to be prod's.
+    let check = yunlint(d, &["check"]);
+    assert_eq!(check.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.contains("cluster `k8s-dr` needs either `provider` and `region`, or `terraform`"),
+        "{stderr}"
+    );
+
+    // Filled in as the bank's own configuration says, no manifest is left on no cluster.
+    let config = d.join("yunlint.toml");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "name = \"k8s-dr\"\npaths = [\"k8s/dr/**\"]\n",
+        "name = \"k8s-dr\"\npaths = [\"k8s/dr/**\"]\nprovider = \"tencentcloud\"\nregion = \"ap-shenzhen-fsi\"\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    let (code, after) = findings(d, &[]);
+    assert_eq!(code, 1);
+    let unmapped: Vec<_> = after
+        .iter()
+        .filter(|f| f.3.contains("mapped to no cluster"))
+        .collect();
+    assert!(unmapped.is_empty(), "{unmapped:#?}");
+    // The manifests' real findings are those the bank's own configuration gives.
+    let (_, own) = findings(&fixture("example-bank"), &[]);
+    let k8s = |list: &[(String, String, u64, String)]| -> Vec<(String, String, u64, String)> {
+        list.iter()
+            .filter(|f| f.1.starts_with("k8s/") && !f.3.contains("mapped to no cluster"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(k8s(&after), k8s(&own));
+}
+
+#[test]
+fn print_writes_nothing_and_shows_what_init_writes() {
+    let repo = copy_repository(&fixture("first-run/repo"));
+    let d = repo.path();
+    let printed = yunlint(d, &["init", "--print"]);
+    assert_eq!(printed.status.code(), Some(0));
+    assert!(!d.join("yunlint.toml").exists());
+    assert!(
+        !String::from_utf8_lossy(&printed.stderr).contains("wrote"),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    // A function of the repository alone: the same twice, and the same as the written file.
+    assert_eq!(
+        yunlint(d, &["init", "--print"]).stdout,
+        printed.stdout,
+        "init --print is deterministic"
+    );
+    assert_eq!(yunlint(d, &["init", "--quiet"]).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(d.join("yunlint.toml")).unwrap(),
+        printed.stdout
+    );
+    // --print also works where a yunlint.toml exists, and leaves it alone.
+    std::fs::write(d.join("yunlint.toml"), "# mine\n").unwrap();
+    assert_eq!(
+        yunlint(d, &["init", "--print"]).stdout,
+        printed.stdout,
+        "an existing yunlint.toml changes nothing"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("yunlint.toml")).unwrap(),
+        "# mine\n"
+    );
+}
+
+#[test]
+fn repository_names_are_escaped_in_the_written_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = d.join("envs/pr\"od\\x*");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        "provider \"alicloud\" {\n  region = var.region\n}\nvariable \"region\" {}\n\
+         resource \"alicloud_cs_managed_kubernetes\" \"c\" {\n  name = \"c\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("a\"b.tfvars"),
+        "region = \"cn-shanghai-finance-1\"\n",
+    )
+    .unwrap();
+    let manifests = d.join("k8s/pr\"od\\x*");
+    std::fs::create_dir_all(&manifests).unwrap();
+    std::fs::write(
+        manifests.join("api.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n",
+    )
+    .unwrap();
+    let out = yunlint(d, &["init"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(d.join("yunlint.toml")).unwrap();
+    let parsed: toml::Table = toml::from_str(&written).unwrap();
+    assert_eq!(
+        parsed["kubernetes"]["clusters"][0]["paths"][0].as_str(),
+        Some("k8s/pr\"od\\\\x[*]/**")
+    );
+    assert_eq!(
+        parsed["terraform"]["roots"][0]["var_files"][0].as_str(),
+        Some("envs/pr\"od\\x*/a\"b.tfvars")
+    );
+    // The configuration is valid and resolves everything: no finding is left.
+    let (code, after) = findings(d, &[]);
+    assert_eq!((code, after), (0, Vec::new()));
+}
