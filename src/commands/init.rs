@@ -84,6 +84,29 @@ struct FoundCluster {
     name: String,
 }
 
+impl FoundCluster {
+    fn new(address: &str) -> FoundCluster {
+        let (root, rest) = split_root(address);
+        let block = crate::model::without_instance_keys(rest).unwrap_or_else(|| rest.to_owned());
+        let labels: Vec<&str> = block.split('.').collect();
+        let name = labels.last().copied().unwrap_or_default().to_owned();
+        let mut words: BTreeSet<String> = words_of(root).map(str::to_owned).collect();
+        // module names and the resource's name; not `module` nor the resource type
+        words.extend(
+            labels[..labels.len().saturating_sub(2)]
+                .iter()
+                .filter(|l| **l != "module")
+                .map(|l| (*l).to_owned()),
+        );
+        words.insert(name.clone());
+        FoundCluster {
+            address: address.to_owned(),
+            words,
+            name,
+        }
+    }
+}
+
 /// Where a directory of manifests runs.
 #[derive(Debug, PartialEq)]
 enum Mapping {
@@ -156,24 +179,9 @@ impl Survey {
                     survey.roots.insert(root.to_owned(), false);
                     let block = crate::model::without_instance_keys(rest)
                         .unwrap_or_else(|| rest.to_owned());
-                    let labels: Vec<&str> = block.split('.').collect();
-                    if let [.., rtype, name] = labels.as_slice()
-                        && RESOURCES.creates_cluster(rtype)
-                    {
-                        let mut words: BTreeSet<String> =
-                            words_of(root).map(str::to_owned).collect();
-                        words.extend(
-                            labels[..labels.len() - 2]
-                                .iter()
-                                .filter(|l| **l != "module")
-                                .map(|l| (*l).to_owned()),
-                        );
-                        words.insert((*name).to_owned());
-                        survey.clusters.push(FoundCluster {
-                            address: p.address.clone(),
-                            words,
-                            name: (*name).to_owned(),
-                        });
+                    let rtype = block.rsplit('.').nth(1).unwrap_or_default();
+                    if RESOURCES.creates_cluster(rtype) {
+                        survey.clusters.push(FoundCluster::new(&p.address));
                     }
                 }
                 Origin::Kubernetes => {
@@ -206,8 +214,13 @@ impl Survey {
         }
         // A root directory holding a terragrunt.hcl is a Terragrunt unit.
         for (_, file) in run.sources.iter() {
-            if let Some(dir) = file.rel.strip_suffix("terragrunt.hcl")
-                && let Some(unit) = survey.roots.get_mut(dir.trim_end_matches('/'))
+            let dir = match file.rel.strip_suffix("terragrunt.hcl") {
+                Some("") => Some(""),
+                Some(dir) => dir.strip_suffix('/'),
+                None => None,
+            };
+            if let Some(dir) = dir
+                && let Some(unit) = survey.roots.get_mut(dir)
             {
                 *unit = true;
             }
@@ -594,4 +607,107 @@ fn insert_array(doc: &mut DocumentMut, outer: &str, inner: &str, array: ArrayOfT
     table.set_implicit(true);
     table.insert(inner, Item::ArrayOfTables(array));
     doc.insert(outer, Item::Table(table));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn survey(roots: &[&str], clusters: &[&str]) -> Survey {
+        let mut s = Survey {
+            roots: roots.iter().map(|r| ((*r).to_owned(), false)).collect(),
+            ..Survey::default()
+        };
+        s.clusters = clusters.iter().map(|a| FoundCluster::new(a)).collect();
+        s
+    }
+
+    fn linked(s: &Survey, dir: &str) -> Option<String> {
+        match s.map_manifests(dir) {
+            Mapping::Linked(c, _) => Some(s.clusters[c].address.clone()),
+            Mapping::Unknown(..) => None,
+        }
+    }
+
+    #[test]
+    fn manifest_directories_follow_the_cluster_of_their_name() {
+        let s = survey(
+            &["envs/dr", "envs/prod"],
+            &[
+                "envs/dr:module.x.alicloud_cs_managed_kubernetes.cluster",
+                "envs/prod:module.x.alicloud_cs_managed_kubernetes.cluster",
+            ],
+        );
+        assert_eq!(
+            linked(&s, "k8s/prod").as_deref(),
+            Some("envs/prod:module.x.alicloud_cs_managed_kubernetes.cluster")
+        );
+        // the directory's own name first, then its parents'
+        assert_eq!(
+            linked(&s, "k8s/dr/apps").as_deref(),
+            Some("envs/dr:module.x.alicloud_cs_managed_kubernetes.cluster")
+        );
+        // two clusters and no name to tell them apart: never guessed
+        assert_eq!(linked(&s, "k8s/tools"), None);
+        // one root creating two clusters, told apart by the resource name
+        let s = survey(
+            &["infra"],
+            &[
+                "infra:tencentcloud_kubernetes_cluster.dr",
+                "infra:tencentcloud_kubernetes_cluster.prod",
+            ],
+        );
+        assert_eq!(
+            linked(&s, "manifests/prod").as_deref(),
+            Some("infra:tencentcloud_kubernetes_cluster.prod")
+        );
+    }
+
+    #[test]
+    fn the_only_cluster_is_taken_unless_another_root_has_the_directorys_name() {
+        let s = survey(
+            &["envs/dr", "envs/prod"],
+            &["envs/prod:alicloud_cs_managed_kubernetes.main"],
+        );
+        assert_eq!(
+            linked(&s, "k8s/tools").as_deref(),
+            Some("envs/prod:alicloud_cs_managed_kubernetes.main")
+        );
+        assert_eq!(linked(&s, "k8s/dr"), None);
+        assert_eq!(linked(&survey(&["envs/prod"], &[]), "k8s/prod"), None);
+    }
+
+    #[test]
+    fn var_files_go_to_the_root_they_lie_in_or_are_named_for() {
+        let s = survey(&["envs/dr", "envs/prod", ""], &[]);
+        assert_eq!(
+            s.root_of_var_file("envs/prod/prod.tfvars").as_deref(),
+            Some("envs/prod")
+        );
+        assert_eq!(
+            s.root_of_var_file("settings/dr/app.tfvars").as_deref(),
+            Some("envs/dr")
+        );
+        assert_eq!(
+            s.root_of_var_file("vars/prod.tfvars.json").as_deref(),
+            Some("envs/prod")
+        );
+        assert_eq!(s.root_of_var_file("top.tfvars").as_deref(), Some(""));
+        assert_eq!(s.root_of_var_file("settings/staging/app.tfvars"), None);
+        assert!(auto_loaded("envs/prod/terraform.tfvars"));
+        assert!(auto_loaded("envs/prod/a.auto.tfvars.json"));
+        assert!(auto_loaded("live/.terragrunt-cache/x/y.tfvars"));
+        assert!(!auto_loaded("envs/prod/prod.tfvars"));
+    }
+
+    #[test]
+    fn the_starter_parses_and_addresses_split_at_their_root() {
+        assert!(STARTER_CONFIG.parse::<DocumentMut>().is_ok());
+        assert_eq!(
+            split_root("envs/prod:module.x.a.b"),
+            ("envs/prod", "module.x.a.b")
+        );
+        assert_eq!(split_root("a.b[\"k:v\"]"), ("", "a.b[\"k:v\"]"));
+        assert_eq!(literal_glob("k8s/a*b[c]\\d"), "k8s/a[*]b[[]c[]]\\\\d");
+    }
 }
