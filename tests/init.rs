@@ -274,3 +274,78 @@ fn repository_names_are_escaped_in_the_written_toml() {
     let (code, after) = findings(d, &[]);
     assert_eq!((code, after), (0, Vec::new()));
 }
+
+#[test]
+fn init_reads_the_current_directory_only_even_inside_a_larger_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    std::fs::write(d.join("yunlint.toml"), "# the monorepo's own\n").unwrap();
+    // A sibling team's manifests and cluster, which the infra directory's init must not see.
+    let sibling = copy_repository(&fixture("context-bank"));
+    let copy = |from: &Path, to: &Path| {
+        let out = Command::new("cp")
+            .arg("-r")
+            .arg(from)
+            .arg(to)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    };
+    copy(sibling.path(), &d.join("other"));
+    let infra = copy_repository(&fixture("first-run/repo"));
+    copy(infra.path(), &d.join("infra"));
+
+    let out = yunlint(&d.join("infra"), &["init"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with(
+            "found 1 Terraform root, 0 Terragrunt units, 1 manifest directory and 1 Kubernetes cluster in 4 files\n"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The new yunlint.toml makes infra/ the project root of its own checks.
+    let (code, after) = findings(&d.join("infra"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&after),
+        [
+            ("YL202", "envs/prod/main.tf"),
+            ("YL206", "k8s/prod/reports.yaml")
+        ]
+    );
+}
+
+#[test]
+fn a_cluster_without_manifests_is_reported_and_written_with_no_paths() {
+    let repo = copy_repository(&fixture("k8s-terraform"));
+    let out = yunlint(repo.path(), &["init", "--print"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "  cluster tencentcloud_kubernetes_cluster.edge: no manifest directory found for it\n"
+        ),
+        "{stderr}"
+    );
+    let config: toml::Table = toml::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
+    let clusters = config["kubernetes"]["clusters"].as_array().unwrap();
+    let terraform: Vec<&str> = clusters
+        .iter()
+        .map(|c| c["terraform"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        terraform,
+        [
+            "alicloud_cs_managed_kubernetes.core",
+            "module.cce.huaweicloud_cce_cluster.this",
+            "tencentcloud_kubernetes_cluster.edge"
+        ]
+    );
+    assert!(
+        clusters
+            .iter()
+            .all(|c| c["paths"].as_array().unwrap().is_empty())
+    );
+}

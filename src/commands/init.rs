@@ -537,6 +537,18 @@ impl Survey {
                 )),
             }
         }
+        for (i, cluster) in self.clusters.iter().enumerate() {
+            let used = self
+                .manifest_dirs
+                .values()
+                .any(|m| matches!(m, Mapping::Linked(c, _) if *c == i));
+            if !used {
+                out.push_str(&format!(
+                    "  cluster {}: no manifest directory found for it\n",
+                    visible(&cluster.address)
+                ));
+            }
+        }
         for (root, files) in &self.var_files {
             for file in files {
                 out.push_str(&format!(
