@@ -142,6 +142,27 @@ fn after_init_the_context_bank_is_judged_as_with_its_own_configuration() {
 }
 
 #[test]
+fn after_init_terragrunt_repositories_are_judged_as_with_their_own_configuration() {
+    for name in ["terragrunt-live", "terragrunt-local-unit"] {
+        let repo = copy_repository(&fixture(name));
+        let out = yunlint(repo.path(), &["init"]);
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        assert_eq!(
+            findings(repo.path(), &[]),
+            findings(&fixture(name), &[]),
+            "{name}"
+        );
+    }
+    let out = yunlint(&fixture("terragrunt-live"), &["init", "--print"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("found 0 Terraform roots, 7 Terragrunt units, 0 manifest directories"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn a_cluster_init_cannot_tell_stops_check_until_it_is_filled_in() {
     let repo = copy_repository(&fixture("example-bank"));
     let d = repo.path();
@@ -348,4 +369,25 @@ fn a_cluster_without_manifests_is_reported_and_written_with_no_paths() {
             .iter()
             .all(|c| c["paths"].as_array().unwrap().is_empty())
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn init_reads_as_check_does_never_through_a_link_out_of_the_repository() {
+    let outside = copy_repository(&fixture("context-bank"));
+    let repo = copy_repository(&fixture("first-run/repo"));
+    let d = repo.path();
+    // Links to another tree's manifests and Terraform: not part of this repository.
+    std::os::unix::fs::symlink(outside.path().join("k8s"), d.join("k8s/linked")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("envs"), d.join("envs/linked")).unwrap();
+    let out = yunlint(d, &["init", "--print"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with(
+            "found 1 Terraform root, 0 Terragrunt units, 1 manifest directory and 1 Kubernetes cluster in 4 files\n"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("module.x"));
 }
