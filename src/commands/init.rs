@@ -193,7 +193,7 @@ impl Survey {
                 survey.unclassified += 1;
                 if survey.classify_example.is_none() {
                     survey.classify_example = Some(match p.origin {
-                        Origin::Kubernetes => format!("{}/**", dir_of(&p.path)),
+                        Origin::Kubernetes => glob_of(dir_of(&p.path)),
                         _ => match split_root(&p.address).0 {
                             "" => "**".to_owned(),
                             root => format!("{root}:**"),
@@ -230,15 +230,11 @@ impl Survey {
 
         // Manifest directories, none under another.
         let dirs: BTreeSet<&str> = manifest_files.iter().map(|f| dir_of(f)).collect();
-        let top: Vec<&str> = dirs
-            .iter()
-            .copied()
-            .filter(|d| {
-                !dirs.iter().any(|other| {
-                    other != d && (other.is_empty() || d.starts_with(&format!("{other}/")))
-                })
-            })
-            .collect();
+        let has_parent_in = |d: &str| {
+            !d.is_empty()
+                && (dirs.contains("") || d.match_indices('/').any(|(i, _)| dirs.contains(&d[..i])))
+        };
+        let top: Vec<&str> = dirs.iter().copied().filter(|d| !has_parent_in(d)).collect();
         for dir in top {
             let mapping = survey.map_manifests(dir);
             survey.manifest_dirs.insert(dir.to_owned(), mapping);
