@@ -250,7 +250,10 @@ fn the_register_lists_every_entry_expired_first() {
         .collect();
     assert!(statuses[..expired].iter().all(|s| *s == "expired"));
     assert!(statuses[expired..].iter().all(|s| *s != "expired"));
-    assert!(html.contains("approved_by") || html.contains("compliance (CR-2026-201)"));
+    assert!(
+        html.contains("<td>compliance (CR-2026-201)</td>"),
+        "the approver"
+    );
 }
 
 #[test]
@@ -316,4 +319,31 @@ fn repository_text_cannot_inject_markup() {
 
 fn toml_string(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
+}
+
+#[test]
+fn html_is_not_written_to_a_terminal() {
+    // util-linux's `script` (Debian's essential bsdutils) gives the command a terminal as
+    // standard output.
+    let bin = env!("CARGO_BIN_EXE_yunlint");
+    let out = Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{bin}' report --as-of 2026-11-01"),
+            "/dev/null",
+        ])
+        .current_dir(fixture("example-bank"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains(
+            "yunlint failed: the report is an HTML file: name it with --output report.html, or redirect standard output"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains("<html"));
 }

@@ -857,6 +857,32 @@ mod tests {
     }
 
     #[test]
+    fn an_excerpt_marks_the_span_and_cuts_long_lines() {
+        use crate::source::SourceFile;
+        let mut sources = SourceMap::default();
+        let text = format!(
+            "a = 1\nregion = \"<cn-hongkong>\" # {}\nb = 2\n",
+            "x".repeat(200)
+        );
+        let id = sources.add(SourceFile::new(
+            "f".into(),
+            "f".into(),
+            "f".into(),
+            text.clone(),
+        ));
+        let start = text.find("\"<").unwrap();
+        let span = Span::new(id, start..start + "\"<cn-hongkong>\"".len());
+        let shown = excerpt(&sources, span).into_string();
+        assert!(shown.starts_with("<pre class=\"src\"><span class=\"ln\">2</span> region = "));
+        assert!(shown.contains("<mark>&quot;&lt;cn-hongkong&gt;&quot;</mark>"));
+        assert!(shown.contains(&format!(" # {}…\n</pre>", "x".repeat(57))));
+        // a span over two lines shows both, each marked
+        let two = Span::new(id, 2..9);
+        let shown = excerpt(&sources, two).into_string();
+        assert!(shown.contains("<mark>= 1</mark>") && shown.contains("<mark>reg</mark>"));
+    }
+
+    #[test]
     fn charts_label_every_bar() {
         let bars = vec![Bar {
             label: "<b>x</b>".into(),
