@@ -777,7 +777,7 @@ fn register_section(register: &[RegisterRow]) -> Markup {
                                 td { (shown(&row.codes.join(", "))) }
                                 td { @match &row.reason { Some(r) => (shown(r)), None => span.muted { "none given" } } }
                                 td { @match &row.approved_by { Some(a) => (shown(a)), None => span.muted { "none given" } } }
-                                td { @if let Some(u) = &row.until { (u) } }
+                                td.date { @if let Some(u) = &row.until { (u) } }
                                 td.num data-sort=(row.days_left.map_or(i64::MAX, i64::from)) { @if let Some(d) = row.days_left { (d) } }
                                 td { @if let Some(n) = &row.note { (shown(n)) } }
                             }
@@ -817,8 +817,8 @@ fn providers_section(policy: &Policy) -> Markup {
                             td { (certification(policy, &entry.id)) }
                             td { @if let Some(by) = &entry.certified_by { (shown(by)) } }
                             td { @if let Some(s) = &entry.source { (shown(s)) } }
-                            td { @if let Some(d) = entry.as_of { (d) } }
-                            td { @if let Some((d, _)) = entry.until { (d) } }
+                            td.date { @if let Some(d) = entry.as_of { (d) } }
+                            td.date { @if let Some((d, _)) = entry.until { (d) } }
                             td.regions {
                                 @if !entry.finance.is_empty() { div { span.tag.j-fin { "finance-grade" } " " (list(&entry.finance)) } }
                                 @if !entry.mainland.is_empty() { div { span.tag.j-main { "mainland" } " " (list(&entry.mainland)) } }
