@@ -29,6 +29,21 @@ pub enum Command {
     Inventory(InventoryArgs),
     /// List every inline suppression, exception and baseline entry: reason, approver, expiry, status
     Suppressions(SuppressionsArgs),
+    /// Write a self-contained HTML audit report: inventory, findings, register and provider registry
+    #[command(
+        long_about = "Write a self-contained HTML audit report for a compliance review: the run's \
+                      metadata (commit, yunlint version, policy and configuration digests, the date \
+                      judged as of), a summary by provider, region and jurisdiction with charts, the \
+                      inventory with each placement's chain, the findings with source excerpts, the \
+                      register of suppressions, exceptions and baseline entries, and the provider \
+                      registry in force. One HTML file with no external assets; it prints to PDF from \
+                      a browser.\n\n\
+                      The report goes to --output, else to standard output when that is not a \
+                      terminal.\n\n\
+                      Exit codes: 0 the report was written (whatever it found; `yunlint check` gates), \
+                      2 it could not be written or the run failed."
+    )]
+    Report(ReportArgs),
     /// List the rules with their codes, names and default severities
     Rules,
     /// Print one rule's documentation
@@ -199,6 +214,27 @@ pub struct SuppressionsArgs {
     /// Write --output through a symbolic link that leads out of the project root
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Write the report to this file (default: standard output, refused when it is a terminal)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write --output through a symbolic link that leads out of the project root
+    #[arg(long)]
+    pub force: bool,
+
+    /// Leave out findings this baseline file records, and list its entries in the register
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@ mod init;
 mod inventory;
 mod output;
 mod providers;
+mod report;
 mod rules;
 mod suppressions;
 
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
         Command::Check(args) => check::run(args),
         Command::Inventory(args) => inventory::run(args),
         Command::Suppressions(args) => suppressions::run(args),
+        Command::Report(args) => report::run(args),
         Command::Rules => rules::list(),
         Command::Explain(args) => rules::explain(&args.rule),
         Command::Providers(args) => providers::run(args),

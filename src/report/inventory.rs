@@ -207,29 +207,29 @@ pub fn render_table(
 }
 
 /// One line of the CSV and Markdown inventories: a placement, or one of its replicas.
-struct Row<'a> {
-    address: &'a str,
+pub(crate) struct Row<'a> {
+    pub(crate) address: &'a str,
     /// `primary` for the placement itself, else the replica's role.
-    role: &'static str,
-    kind: &'static str,
-    provider: Option<&'a str>,
-    region: Option<&'a str>,
+    pub(crate) role: &'static str,
+    pub(crate) kind: &'static str,
+    pub(crate) provider: Option<&'a str>,
+    pub(crate) region: Option<&'a str>,
     /// Why the region is unknown.
-    region_reason: Option<&'a str>,
-    zones: Vec<&'a str>,
+    pub(crate) region_reason: Option<&'a str>,
+    pub(crate) zones: Vec<&'a str>,
     /// The placement's known data class: a replica holds the same data.
-    data_class: Option<u8>,
-    cluster: Option<&'a str>,
-    instances: &'a [String],
-    file: &'a str,
-    line: usize,
-    region_via: Vec<String>,
+    pub(crate) data_class: Option<u8>,
+    pub(crate) cluster: Option<&'a str>,
+    pub(crate) instances: &'a [String],
+    pub(crate) file: &'a str,
+    pub(crate) line: usize,
+    pub(crate) region_via: Vec<String>,
 }
 
 /// The role of a placement's own row.
-const PRIMARY: &str = "primary";
+pub(crate) const PRIMARY: &str = "primary";
 
-fn rows<'a>(
+pub(crate) fn rows<'a>(
     sources: &'a SourceMap,
     placements: &'a [Box<Placement>],
     unverifiable: &'a [Unverifiable],

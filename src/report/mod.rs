@@ -4,11 +4,13 @@
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod inventory;
 pub mod json;
 pub mod junit;
 pub mod register;
+pub mod revision;
 pub mod sarif;
 pub mod visible;
 

@@ -9,7 +9,7 @@
 
 mod decl;
 mod eval;
-mod functions;
+pub(crate) mod functions;
 mod json;
 mod module;
 mod native;
