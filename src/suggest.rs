@@ -35,6 +35,14 @@ where
 /// For serde's "unknown field `x`, expected one of `a`, `b`" and "unknown variant" errors, whose
 /// wording is serde's own (`serde::de::Error::unknown_field`): the closest expected name.
 pub fn from_serde_message(message: &str) -> Option<String> {
+    if let Some(date) = message
+        .strip_prefix("invalid type: string \"")
+        .and_then(|rest| rest.strip_suffix("\", expected a TOML datetime"))
+    {
+        return Some(format!(
+            "a date is a TOML date, without quotes: `until = {date}`"
+        ));
+    }
     let rest = message
         .strip_prefix("unknown field `")
         .or_else(|| message.strip_prefix("unknown variant `"))?;
@@ -62,5 +70,10 @@ mod tests {
             Some("did you mean `region`?")
         );
         assert_eq!(from_serde_message("invalid type: integer"), None);
+        assert_eq!(
+            from_serde_message("invalid type: string \"2026-01-01\", expected a TOML datetime")
+                .as_deref(),
+            Some("a date is a TOML date, without quotes: `until = 2026-01-01`")
+        );
     }
 }
