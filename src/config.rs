@@ -283,8 +283,10 @@ fn rule_levels(
             None => errors.push(ConfigError {
                 span: Some(Span::new(id, value.span())),
                 message: format!("`{}` is not a rule level", value.get_ref()),
-                help: suggest::did_you_mean(value.get_ref(), ["error", "warn", "off"])
-                    .or_else(|| Some("use `\"error\"`, `\"warn\"` or `\"off\"`".into())),
+                help: suggest::did_you_mean(value.get_ref(), ["error", "warning", "warn", "off"])
+                    .or_else(|| {
+                        Some("use `\"error\"`, `\"warning\"` (or `\"warn\"`) or `\"off\"`".into())
+                    }),
             }),
         }
     }

@@ -263,7 +263,7 @@ pub const KEYS: &[KeyDoc] = &[
     key(
         "rules",
         "<rule>",
-        "`\"error\"`, `\"warn\"` (or `\"warning\"`), `\"off\"`",
+        "`\"error\"`, `\"warning\"` (or `\"warn\"`), `\"off\"`",
         "the rule's default severity",
         "the level of the rule named by code (`YL201`, any case) or name",
     ),
