@@ -2,7 +2,8 @@
 
 //! The shell examples users read are runs of the real binary. A ```` ```console ```` block in
 //! README.md or docs/ that follows `<!-- example: NAME -->` shows the trycmd case
-//! `tests/cmd/NAME.toml` (run by tests/cli.rs): its command line is the case's arguments and its
+//! `tests/cmd/NAME.toml` (run by tests/cli.rs; `<!-- example: A, B -->` for a block of two
+//! commands): its command line is the case's arguments and its
 //! output is the case's standard output and error, with an elided `[..]` (the timing) shown as a
 //! real value. So the page is marker-free and still tested. Every page is also checked for the
 //! test markers themselves.
@@ -84,37 +85,62 @@ fn pattern(snapshot: &str) -> regex::Regex {
     regex::Regex::new(&format!("^{}$", parts.join("[^\n]*"))).unwrap()
 }
 
+/// One command of a marked block against the case `name`.
+fn check_example(page: &Path, name: &str, block: &str) {
+    let cases = root().join("tests/cmd");
+    let read = |ext: &str| {
+        std::fs::read_to_string(cases.join(format!("{name}.{ext}"))).unwrap_or_default()
+    };
+    let case = read("toml");
+    assert!(
+        !case.is_empty(),
+        "{}: no tests/cmd/{name}.toml",
+        page.display()
+    );
+    let (first, output) = block.split_once('\n').unwrap();
+    assert_eq!(
+        first,
+        command_line(&case),
+        "{}: the example's command is not the case's",
+        page.display()
+    );
+    let snapshot = format!("{}{}", read("stdout"), read("stderr"));
+    assert!(
+        pattern(&snapshot).is_match(output),
+        "{}: example {name} differs from tests/cmd/{name}.stdout and .stderr \
+         (copy the snapshot into the page, with a real value for each [..]):\n{output}",
+        page.display()
+    );
+}
+
 #[test]
 fn marked_examples_are_the_trycmd_cases() {
     let mut seen = 0;
     for page in pages() {
         let text = std::fs::read_to_string(&page).unwrap();
-        for (name, block) in marked_examples(&text) {
-            seen += 1;
-            let cases = root().join("tests/cmd");
-            let read = |ext: &str| {
-                std::fs::read_to_string(cases.join(format!("{name}.{ext}"))).unwrap_or_default()
-            };
-            let case = read("toml");
-            assert!(
-                !case.is_empty(),
-                "{}: no tests/cmd/{name}.toml",
-                page.display()
-            );
-            let (first, output) = block.split_once('\n').unwrap();
+        for (names, block) in marked_examples(&text) {
+            // one case per command of the block, in order: `<!-- example: a, b -->`
+            let mut runs: Vec<String> = Vec::new();
+            for line in block.lines() {
+                if line.starts_with("$ ") || runs.is_empty() {
+                    runs.push(String::new());
+                }
+                let run = runs.last_mut().unwrap();
+                run.push_str(line);
+                run.push('\n');
+            }
+            let names: Vec<&str> = names.split(',').map(str::trim).collect();
             assert_eq!(
-                first,
-                command_line(&case),
-                "{}: the example's command is not the case's",
-                page.display()
+                names.len(),
+                runs.len(),
+                "{}: example {names:?} shows {} commands",
+                page.display(),
+                runs.len()
             );
-            let snapshot = format!("{}{}", read("stdout"), read("stderr"));
-            assert!(
-                pattern(&snapshot).is_match(output),
-                "{}: example {name} differs from tests/cmd/{name}.stdout and .stderr \
-                 (copy the snapshot into the page, with a real value for each [..]):\n{output}",
-                page.display()
-            );
+            for (name, run) in names.into_iter().zip(runs) {
+                seen += 1;
+                check_example(&page, name, &run);
+            }
         }
     }
     assert!(seen >= 2, "only {seen} marked examples");
