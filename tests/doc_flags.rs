@@ -194,6 +194,72 @@ fn every_flag_the_pages_mention_exists() {
     assert!(checked >= 100, "only {checked} flag mentions read");
 }
 
+/// The words that follow `yunlint` in code: `yunlint inventory`, `$ yunlint chek`.
+fn commands_in(segment: &str) -> Vec<String> {
+    // `yunlint` where a command starts: first in the segment, or after a prompt, a pipe or a
+    // YAML key that runs a command
+    let mut tokens = vec![""];
+    tokens.extend(segment.split_whitespace());
+    tokens
+        .windows(3)
+        .filter(|w| {
+            w[1] == "yunlint" && matches!(w[0], "" | "$" | "|" | "&&" | "-" | "run:" | "entry:")
+        })
+        .map(|w| w[2])
+        .filter(|w| {
+            w.starts_with(|c: char| c.is_ascii_lowercase())
+                && w.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Code: lines of code blocks and inline code spans.
+fn code_segments(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+        } else if in_block {
+            out.push((n + 1, line.to_owned()));
+        } else {
+            out.extend(
+                line.split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(|span| (n + 1, span.to_owned())),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn every_command_the_pages_show_exists() {
+    let flags = long_flags();
+    let mut checked = 0;
+    let mut unknown = Vec::new();
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let name = page.strip_prefix(root()).unwrap().display().to_string();
+        for (line, segment) in code_segments(&text) {
+            for command in commands_in(&segment) {
+                checked += 1;
+                if !flags.contains_key(&command) {
+                    unknown.push(format!("{name}:{line}: `yunlint {command}`"));
+                }
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "commands the docs show that do not exist:\n{}",
+        unknown.join("\n")
+    );
+    assert!(checked >= 50, "only {checked} commands read");
+}
+
 #[test]
 fn a_flag_of_the_wrong_command_is_caught() {
     let flags = long_flags();
@@ -207,5 +273,8 @@ fn a_flag_of_the_wrong_command_is_caught() {
         [(Some("inventory".to_owned()), "statistics".to_owned())]
     );
     assert!(!flags["inventory"].contains("statistics"));
+    assert_eq!(commands_in("$ yunlint chek --quiet"), ["chek"]);
+    assert!(!flags.contains_key("chek"));
+    assert!(commands_in("tell yunlint the same").is_empty());
     assert!(flags["check"].contains("statistics"));
 }
