@@ -215,3 +215,80 @@ fn every_configuration_snippet_in_the_docs_is_read_by_the_types() {
     }
     assert!(read >= 15, "only {read} configuration snippets");
 }
+
+/// Tables of a descriptor (`*.deploy.toml`, docs/descriptor.md), which the pages name too.
+const DESCRIPTOR_TABLES: &[&str] = &[
+    "[service]",
+    "[defaults]",
+    "[[workload]]",
+    "[[workload.replica]]",
+];
+
+/// Spans that look like a table and are not one: a glob's character class, and the mistake
+/// descriptor.md warns about (`[workload]` instead of `[[workload]]`).
+const NOT_TABLES: &[&str] = &["[abc]", "[workload]"];
+
+/// `[discovery] exclude` → (`discovery`, `Some("exclude")`); `[[classify]]` → (`[[classify]]`, None).
+fn table_mention(span: &str) -> Option<(String, Option<String>)> {
+    let (table, key) = match span.split_once(' ') {
+        Some((table, key)) => (table, Some(key)),
+        None => (span, None),
+    };
+    let name_chars = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || matches!(c, '_' | '.' | '<' | '>'))
+    };
+    let table = if let Some(inner) = table.strip_prefix("[[").and_then(|t| t.strip_suffix("]]")) {
+        name_chars(inner).then(|| table.to_owned())?
+    } else {
+        let inner = table.strip_prefix('[')?.strip_suffix(']')?;
+        name_chars(inner).then(|| inner.to_owned())?
+    };
+    if key.is_some_and(|k| !k.chars().all(|c| c.is_ascii_lowercase() || c == '_')) {
+        return None;
+    }
+    Some((table, key.map(str::to_owned)))
+}
+
+#[test]
+fn every_table_and_key_the_pages_name_in_code_exists() {
+    let mut checked = 0;
+    let mut unknown = Vec::new();
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let name = page.strip_prefix(root()).unwrap().display().to_string();
+        for (n, line) in text.lines().enumerate() {
+            for span in line.split('`').skip(1).step_by(2) {
+                if NOT_TABLES.contains(&span) {
+                    continue;
+                }
+                let Some((table, key)) = table_mention(span) else {
+                    continue;
+                };
+                checked += 1;
+                let written = if table.starts_with("[[") {
+                    table.clone()
+                } else {
+                    format!("[{table}]")
+                };
+                if DESCRIPTOR_TABLES.contains(&written.as_str()) && key.is_none() {
+                    continue;
+                }
+                let known = KEYS
+                    .iter()
+                    .any(|k| k.table == table && key.as_ref().is_none_or(|key| k.key == key))
+                    || (key.is_none() && KEYS.iter().any(|k| k.table.is_empty() && k.key == table));
+                if !known {
+                    unknown.push(format!("{name}:{}: `{span}`", n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "tables or keys of yunlint.toml the docs name that do not exist:\n{}",
+        unknown.join("\n")
+    );
+    assert!(checked >= 50, "only {checked} table mentions read");
+}
