@@ -14,7 +14,8 @@ use jiff::civil::Date;
                   data-residency rules: certified providers, mainland regions, finance-grade regions for sensitive \
                   data, and DR copies that stay in the country.\n\n\
                   Exit codes: 0 no error-level finding, 1 at least one, 2 yunlint could not do its job.",
-    after_help = "Run `yunlint check` in a repository to lint it with the built-in cn-finance policy."
+    after_help = "Run `yunlint check` in a repository to lint it with the built-in cn-finance policy.",
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -61,6 +62,15 @@ pub enum Command {
     /// automatically, and commented [[classify]] and [[exceptions]] examples. Prints what it
     /// found to standard error. Never overwrites an existing yunlint.toml without --force.
     Init(InitArgs),
+    /// Print the help of yunlint or of one of its commands
+    Help(HelpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// The command whose help to print (default: yunlint's own)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -73,14 +83,16 @@ pub struct ConfigArgs {
     #[arg(long)]
     pub isolated: bool,
 
-    /// Judge certification dates as of this day instead of today
+    /// Judge dates (certifications, the `until` of suppressions and exceptions) as of this day
+    /// instead of today, in UTC
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
 }
 
 #[derive(Debug, Args)]
 pub struct WalkArgs {
-    /// Files or directories to lint; `-` reads standard input (name it with --stdin-filename)
+    /// Files or directories to read (default: the current directory); `-` reads standard input
+    /// (name it with --stdin-filename)
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
@@ -157,7 +169,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Print the number of findings per rule after the report
+    /// Print the number of findings per rule on standard error, under a `findings per rule:` line
     #[arg(long)]
     pub statistics: bool,
 
@@ -167,6 +179,9 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+// The inventory does not depend on the date: --as-of is accepted (scripts that pass it to every
+// command keep working) but not offered.
+#[command(mut_arg("as_of", |arg| arg.hide(true)))]
 pub struct InventoryArgs {
     #[command(flatten)]
     pub walk: WalkArgs,

@@ -178,7 +178,14 @@ pub fn load(
         ConfigFailure::Invalid(vec![ConfigError {
             span: e.span().map(|r| Span::new(id, r)),
             message: crate::report::visible::excerpt(e.message().trim_end().to_owned()),
-            help: suggest::from_serde_message(e.message()),
+            help: suggest::from_serde_message(e.message()).or_else(|| {
+                // the key the value was written under: `as_of = "..."` on the span's line
+                let key = e.span().and_then(|r| {
+                    let line = &text[text[..r.start].rfind('\n').map_or(0, |n| n + 1)..r.start];
+                    line.trim_end().strip_suffix('=').map(str::trim)
+                });
+                suggest::quoted_date(e.message(), key)
+            }),
         }])
     })?;
 
@@ -276,8 +283,10 @@ fn rule_levels(
             None => errors.push(ConfigError {
                 span: Some(Span::new(id, value.span())),
                 message: format!("`{}` is not a rule level", value.get_ref()),
-                help: suggest::did_you_mean(value.get_ref(), ["error", "warn", "off"])
-                    .or_else(|| Some("use `\"error\"`, `\"warn\"` or `\"off\"`".into())),
+                help: suggest::did_you_mean(value.get_ref(), ["error", "warning", "warn", "off"])
+                    .or_else(|| {
+                        Some("use `\"error\"`, `\"warning\"` (or `\"warn\"`) or `\"off\"`".into())
+                    }),
             }),
         }
     }

@@ -32,6 +32,18 @@ where
     closest(input, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
+/// The help for a date written as a string (`until = "2026-01-01"`): TOML has a date type, and
+/// the fix is to drop the quotes. `key` is the key the value was written under, when known.
+pub fn quoted_date(message: &str, key: Option<&str>) -> Option<String> {
+    let date = message
+        .strip_prefix("invalid type: string \"")?
+        .strip_suffix("\", expected a TOML datetime")?;
+    let key = key.unwrap_or("until");
+    Some(format!(
+        "a date is a TOML date, without quotes: `{key} = {date}`"
+    ))
+}
+
 /// For serde's "unknown field `x`, expected one of `a`, `b`" and "unknown variant" errors, whose
 /// wording is serde's own (`serde::de::Error::unknown_field`): the closest expected name.
 pub fn from_serde_message(message: &str) -> Option<String> {
@@ -62,5 +74,15 @@ mod tests {
             Some("did you mean `region`?")
         );
         assert_eq!(from_serde_message("invalid type: integer"), None);
+    }
+
+    #[test]
+    fn a_quoted_date_is_told_to_lose_its_quotes() {
+        let msg = "invalid type: string \"2026-09-30\", expected a TOML datetime";
+        assert_eq!(
+            quoted_date(msg, Some("as_of")).as_deref(),
+            Some("a date is a TOML date, without quotes: `as_of = 2026-09-30`")
+        );
+        assert_eq!(quoted_date("invalid type: integer", Some("as_of")), None);
     }
 }

@@ -944,7 +944,7 @@ fn thousands_of_classify_and_exception_entries_match_through_one_glob_set() {
     assert_eq!(doc["summary"]["suppressed"], 1);
     // every workload classified (no YL401), every exception but the path one unused (YL904)
     let expected = format!(
-        "{n}  YL904  unused-suppression\n{m}  YL201  region-outside-jurisdiction\nerror: {m} errors, {n} warnings in {n} files, 1 suppressed (",
+        "findings per rule:\n  {n}  YL904  unused-suppression\n  {m}  YL201  region-outside-jurisdiction\nerror: {m} errors, {n} warnings in {n} files, 1 suppressed (",
         m = n - 1
     );
     assert!(out.stderr.starts_with(&expected), "{}", out.stderr);

@@ -62,6 +62,22 @@ fn rule_pages_are_up_to_date() {
 }
 
 #[test]
+fn pages_show_no_test_markers() {
+    let marked = rules::all()
+        .filter(|r| r.doc().contains("```toml,expect_finding"))
+        .count();
+    assert!(marked >= 9, "only {marked} rules mark an example");
+    for rule in rules::all() {
+        let page = rule.page();
+        assert!(
+            !page.contains("expect_finding") && !page.contains("```toml,"),
+            "{} page shows a test marker",
+            rule.code
+        );
+    }
+}
+
+#[test]
 fn every_rule_documents_the_six_sections_in_order() {
     for rule in rules::all() {
         let doc = rule.doc();

@@ -51,19 +51,15 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
         CheckFormat::Gitlab => gitlab::render(&run.sources, &run.findings),
         CheckFormat::Junit => junit::render(&run.sources, &run.findings),
     };
-    let text = if args.statistics && args.format == CheckFormat::Human && args.output.is_none() {
-        format!("{text}{}", statistics(&run.findings))
-    } else {
-        if args.statistics {
-            note(&statistics(&run.findings));
-        }
-        text
-    };
     // A reader that stops early (`yunlint check | head`) does not change the verdict: with
     // findings, the run still fails (CI with `pipefail` must not pass on a closed pipe).
     match emit(&text, args.output.as_deref().map(target)) {
         Err(Fatal::BrokenPipe) => {}
         result => result?,
+    }
+    // On standard error whatever the format, so that standard output stays the report alone.
+    if args.statistics {
+        note(&statistics(&run.findings));
     }
     // human and github end with the summary line themselves
     let summary_in_text = matches!(args.format, CheckFormat::Human | CheckFormat::Github);
@@ -82,7 +78,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
     })
 }
 
-/// `  3  YL201  region-outside-jurisdiction`, by count then code.
+/// `findings per rule:`, then `  3  YL201  region-outside-jurisdiction` by count then code.
 fn statistics(findings: &[crate::finding::Finding]) -> String {
     let mut counts: std::collections::BTreeMap<(&str, &str), usize> =
         std::collections::BTreeMap::new();
@@ -96,7 +92,12 @@ fn statistics(findings: &[crate::finding::Finding]) -> String {
         .map(|(_, n)| n.to_string().len())
         .max()
         .unwrap_or(1);
-    rows.iter()
-        .map(|((code, name), n)| format!("{n:>width$}  {code}  {name}\n"))
-        .collect()
+    if rows.is_empty() {
+        return "findings per rule: none\n".to_owned();
+    }
+    let mut text = String::from("findings per rule:\n");
+    for ((code, name), n) in &rows {
+        text.push_str(&format!("  {n:>width$}  {code}  {name}\n"));
+    }
+    text
 }

@@ -48,7 +48,33 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
         Command::Explain(args) => rules::explain(&args.rule),
         Command::Providers(args) => providers::run(args),
         Command::Init(args) => init::run(args),
+        Command::Help(args) => help(args.command.as_deref()),
     }
+}
+
+/// `yunlint help [COMMAND]`: the long help of yunlint or of that command, on standard output.
+fn help(command: Option<&str>) -> Result<ExitStatus, Fatal> {
+    use clap::CommandFactory;
+    let mut yunlint = Cli::command();
+    let mut target = match command {
+        None => yunlint,
+        Some(name) => {
+            yunlint.build();
+            let Some(sub) = yunlint.find_subcommand(name).cloned() else {
+                let names: Vec<String> = yunlint
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_owned())
+                    .collect();
+                let hint = crate::suggest::did_you_mean(name, names.iter().map(String::as_str))
+                    .unwrap_or_else(|| format!("the commands are {}", names.join(", ")));
+                return Err(Fatal::message(format!("unknown command `{name}`: {hint}")));
+            };
+            sub
+        }
+    };
+    let text = target.render_long_help().to_string();
+    output::emit(&text, None)?;
+    Ok(ExitStatus::Success)
 }
 
 fn cwd() -> Result<PathBuf, Fatal> {

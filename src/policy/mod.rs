@@ -2,6 +2,7 @@
 //! A policy is data; the rules read it through the queries here.
 
 mod build;
+pub mod keys;
 pub mod raw;
 pub mod registry;
 

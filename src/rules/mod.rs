@@ -94,13 +94,14 @@ impl RuleMeta {
     }
 
     /// The rule's page: `yunlint explain` prints it and `docs/rules/<code>.md` is generated from it.
+    /// It is the doc without the test markers: ` ```toml,expect_finding ` is shown as ` ```toml `.
     pub fn page(&self) -> String {
         format!(
             "# {} {}\n\nDefault severity: {}\n\n{}\n",
             self.code,
             self.name,
             self.severity,
-            self.doc()
+            self.doc().replace("```toml,expect_finding", "```toml")
         )
     }
 

@@ -1,0 +1,173 @@
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
+//! The shell examples users read are runs of the real binary. A ```` ```console ```` block in
+//! README.md or docs/ that follows `<!-- example: NAME -->` shows the trycmd case
+//! `tests/cmd/NAME.toml` (run by tests/cli.rs; `<!-- example: A, B -->` for a block of two
+//! commands): its command line is the case's arguments and its
+//! output is the case's standard output and error, with an elided `[..]` (the timing) shown as a
+//! real value. So the page is marker-free and still tested. Every page is also checked for the
+//! test markers themselves.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// README.md and every page of docs/, rule pages included.
+fn pages() -> Vec<PathBuf> {
+    let mut pages = vec![root().join("README.md")];
+    for dir in ["docs", "docs/rules"] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                pages.push(path);
+            }
+        }
+    }
+    pages.sort();
+    pages
+}
+
+/// `(name, block)` for each console block that follows an example marker.
+fn marked_examples(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(name) = line
+            .trim()
+            .strip_prefix("<!-- example: ")
+            .and_then(|rest| rest.strip_suffix(" -->"))
+        else {
+            continue;
+        };
+        while lines.peek().is_some_and(|l| l.trim().is_empty()) {
+            lines.next();
+        }
+        assert_eq!(
+            lines.next().map(str::trim),
+            Some("```console"),
+            "example {name}: the marker must be followed by a ```console block"
+        );
+        let mut block = String::new();
+        for line in lines.by_ref() {
+            if line.trim() == "```" {
+                break;
+            }
+            block.push_str(line);
+            block.push('\n');
+        }
+        out.push((name.to_owned(), block));
+    }
+    out
+}
+
+/// The case's arguments, as a user types them.
+fn command_line(case: &str) -> String {
+    let value: toml::Value = toml::from_str(case).unwrap();
+    let args = value["args"].as_array().unwrap();
+    let mut line = String::from("$ yunlint");
+    for arg in args {
+        let arg = arg.as_str().unwrap();
+        line.push(' ');
+        if arg.contains(' ') {
+            line.push_str(&format!("'{arg}'"));
+        } else {
+            line.push_str(arg);
+        }
+    }
+    line
+}
+
+/// The snapshot as a regex: literal text, `[..]` standing for anything on its line.
+fn pattern(snapshot: &str) -> regex::Regex {
+    let parts: Vec<String> = snapshot.split("[..]").map(regex::escape).collect();
+    regex::Regex::new(&format!("^{}$", parts.join("[^\n]*"))).unwrap()
+}
+
+/// One command of a marked block against the case `name`.
+fn check_example(page: &Path, name: &str, block: &str) {
+    let cases = root().join("tests/cmd");
+    let read = |ext: &str| {
+        std::fs::read_to_string(cases.join(format!("{name}.{ext}"))).unwrap_or_default()
+    };
+    let case = read("toml");
+    assert!(
+        !case.is_empty(),
+        "{}: no tests/cmd/{name}.toml",
+        page.display()
+    );
+    let (first, output) = block.split_once('\n').unwrap();
+    assert_eq!(
+        first,
+        command_line(&case),
+        "{}: the example's command is not the case's",
+        page.display()
+    );
+    let snapshot = format!("{}{}", read("stdout"), read("stderr"));
+    assert!(
+        pattern(&snapshot).is_match(output),
+        "{}: example {name} differs from tests/cmd/{name}.stdout and .stderr \
+         (copy the snapshot into the page, with a real value for each [..]):\n{output}",
+        page.display()
+    );
+}
+
+#[test]
+fn marked_examples_are_the_trycmd_cases() {
+    let mut seen = 0;
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (names, block) in marked_examples(&text) {
+            // one case per command of the block, in order: `<!-- example: a, b -->`
+            let mut runs: Vec<String> = Vec::new();
+            for line in block.lines() {
+                if line.starts_with("$ ") || runs.is_empty() {
+                    runs.push(String::new());
+                }
+                let run = runs.last_mut().unwrap();
+                run.push_str(line);
+                run.push('\n');
+            }
+            let names: Vec<&str> = names.split(',').map(str::trim).collect();
+            assert_eq!(
+                names.len(),
+                runs.len(),
+                "{}: example {names:?} shows {} commands",
+                page.display(),
+                runs.len()
+            );
+            for (name, run) in names.into_iter().zip(runs) {
+                seen += 1;
+                check_example(&page, name, &run);
+            }
+        }
+    }
+    assert!(seen >= 2, "only {seen} marked examples");
+}
+
+#[test]
+fn pages_show_no_test_markers() {
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let mut in_console = false;
+        for (n, line) in text.lines().enumerate() {
+            let at = format!("{}:{}", page.display(), n + 1);
+            assert!(
+                !line.contains("expect_finding"),
+                "{at}: a test marker in a page"
+            );
+            match line.trim() {
+                "```console" => in_console = true,
+                "```" => in_console = false,
+                l if in_console => {
+                    assert!(
+                        !(l.contains("[..]") || (l.starts_with("? ") && l.len() <= 5)),
+                        "{at}: a trycmd marker in an example: {l}"
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
