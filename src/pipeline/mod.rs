@@ -161,6 +161,11 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         // standard input stands for that file
         discovered.files.retain(|f| f.path != *stdin);
     }
+    if names_terraform_only(&context) {
+        discovered
+            .files
+            .retain(|f| needed_for_terraform(f, &config));
+    }
 
     // parse
     let mut inputs = inputs(
@@ -357,6 +362,43 @@ fn load_baseline(path: &Path, limit: u64) -> Result<Baseline, Failure> {
 }
 
 /// The discovered files, standard input, then `--var-file` files.
+/// Whether every named path is a Terraform or Terragrunt file (a pre-commit run on `.tf` changes).
+fn names_terraform_only(context: &Context) -> bool {
+    !context.is_whole_root()
+        && context.named.iter().all(|path| {
+            discover::classify(path).is_some_and(|format| {
+                matches!(
+                    format,
+                    discover::FileFormat::Terraform
+                        | discover::FileFormat::TerraformVars
+                        | discover::FileFormat::TerraformJson
+                        | discover::FileFormat::TerraformVarsJson
+                        | discover::FileFormat::Terragrunt
+                )
+            })
+        })
+}
+
+/// Whether a run that names only Terraform files needs this file to judge them as the full run
+/// does. No step of a Terraform placement's chain lies in a descriptor or a manifest, and a
+/// manifest's chain reaches Terraform only through a cluster that `[[kubernetes.clusters]]`
+/// gives by the address of its Terraform resource: the descriptors, and the manifests of every
+/// other cluster, cannot have a finding such a run reports, so they are not read (on a large
+/// monorepo, most of the parse).
+fn needed_for_terraform(file: &discover::DiscoveredFile, config: &Config) -> bool {
+    match file.format {
+        discover::FileFormat::Descriptor => false,
+        discover::FileFormat::Yaml => {
+            let rel = relative_display(&file.path, &config.root);
+            config.clusters.iter().any(|c| {
+                matches!(c.location, config::ClusterLocation::Terraform { .. })
+                    && c.paths.is_match(&*rel)
+            })
+        }
+        _ => true,
+    }
+}
+
 fn inputs(
     options: &LintOptions,
     context: &Context,
