@@ -20,6 +20,8 @@ fn run(cwd: &Path, paths: &[PathBuf]) -> LintRun {
     let options = LintOptions {
         paths: paths.to_vec(),
         as_of: Some("2026-11-23".parse().unwrap()),
+        // as `yunlint check` asks
+        findings_only: true,
         ..LintOptions::default()
     };
     lint(&options, cwd).unwrap_or_else(|_| panic!("the run on {paths:?} failed"))

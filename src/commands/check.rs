@@ -13,6 +13,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
     options.select = args.select.clone();
     options.ignore = args.ignore.clone();
     options.baseline = args.baseline.clone();
+    options.findings_only = true;
     let run = with_jobs(args.walk.jobs, || crate::lint(&options, &cwd))??;
     let summary = Summary::of_run(&run);
     let target = |path| Target::of_run(path, &run, args.force);

@@ -42,6 +42,10 @@ pub struct LintOptions {
     pub vars: Vec<(String, String)>,
     /// Hide the findings this baseline file records.
     pub baseline: Option<PathBuf>,
+    /// Only the findings of the named paths are asked for (`check` without a baseline): a run
+    /// naming only Terraform files may then leave unread the files that cannot have a finding
+    /// through them. The suppression register and the baseline's matches cover the files read.
+    pub findings_only: bool,
 }
 
 /// Everything a run found, ready for a reporter.
@@ -161,7 +165,7 @@ pub fn lint(options: &LintOptions, cwd: &Path) -> Result<LintRun, Failure> {
         // standard input stands for that file
         discovered.files.retain(|f| f.path != *stdin);
     }
-    if names_terraform_only(&context) {
+    if options.findings_only && options.baseline.is_none() && names_terraform_only(&context) {
         discovered
             .files
             .retain(|f| needed_for_terraform(f, &config));
