@@ -10,14 +10,17 @@ where
         return None;
     }
     let limit = (input.chars().count() / 3).max(1);
+    let lower = input.to_lowercase();
     candidates
         .into_iter()
         .filter(|c| *c != input)
         .map(|c| {
-            (
-                strsim::damerau_levenshtein(&input.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
+            let distance = if c.chars().any(char::is_uppercase) {
+                strsim::damerau_levenshtein(&lower, &c.to_lowercase())
+            } else {
+                strsim::damerau_levenshtein(&lower, c)
+            };
+            (distance, c)
         })
         .filter(|(d, _)| *d <= limit)
         .min()

@@ -20,6 +20,8 @@ fn run(cwd: &Path, paths: &[PathBuf]) -> LintRun {
     let options = LintOptions {
         paths: paths.to_vec(),
         as_of: Some("2026-11-23".parse().unwrap()),
+        // as `yunlint check` asks
+        findings_only: true,
         ..LintOptions::default()
     };
     lint(&options, cwd).unwrap_or_else(|_| panic!("the run on {paths:?} failed"))
@@ -326,4 +328,31 @@ fn a_generated_provider_region_from_get_env_is_unknown_with_the_variables_name()
     assert!(ledger["region"].is_null());
     let reason = ledger["region_reason"].as_str().unwrap();
     assert!(reason.contains("`ALICLOUD_REGION`"), "{reason}");
+}
+
+/// A run naming only Terraform files reads no descriptor and no manifest of a cluster given by
+/// its region, but it still reads the manifests of a cluster that Terraform creates: their
+/// region comes through the named file.
+#[test]
+fn a_run_naming_a_tfvars_file_reports_the_manifest_on_the_cluster_it_places() {
+    let root = fixture("context-bank");
+    let partial = run(&root, &[PathBuf::from("envs/dr/terraform.tfvars")]);
+    let seen: Vec<(String, String)> = partial
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.code.to_owned(),
+                partial.sources.get(f.primary.span.source).rel.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("YL201".to_owned(), "k8s/dr/api.yaml".to_owned()),
+            ("YL201".to_owned(), "modules/x/main.tf".to_owned()),
+            ("YL201".to_owned(), "modules/x/main.tf".to_owned()),
+        ]
+    );
 }

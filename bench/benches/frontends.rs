@@ -52,6 +52,7 @@ fn frontends(c: &mut Criterion) {
         &Options {
             files: 400,
             seed: 20_260_930,
+            profile: Default::default(),
         },
     )
     .expect("generate");

@@ -31,6 +31,8 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
+mod heavy;
+
 /// SplitMix64: tiny, fast and stable across versions (unlike `rand`'s `StdRng`).
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -160,12 +162,42 @@ impl Violation {
     }
 }
 
+/// Which kind of repository to generate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// Few module instances and few findings per file (about 1.9 placements and 0.04 findings).
+    #[default]
+    Light,
+    /// Terraform environments that each instantiate 5 to 14 local modules, some through a DR
+    /// alias, and a fault in most of them: about 5.5 placements and 3 findings per file, across
+    /// every rule (see `heavy.rs`).
+    Heavy,
+}
+
+impl Profile {
+    pub fn parse(s: &str) -> Option<Profile> {
+        match s {
+            "light" => Some(Profile::Light),
+            "heavy" => Some(Profile::Heavy),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Light => "light",
+            Profile::Heavy => "heavy",
+        }
+    }
+}
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Approximate number of files (the generator stops at the first system boundary at or past it).
     pub files: usize,
     pub seed: u64,
+    pub profile: Profile,
 }
 
 /// What was generated.
@@ -429,7 +461,7 @@ struct System {
 }
 
 impl System {
-    fn draw(seed: u64, index: usize) -> System {
+    fn draw(seed: u64, index: usize, profile: Profile) -> System {
         let mut r = Rng::derive(seed, 1, index as u64);
         let team = TEAMS[index % TEAMS.len()];
         let name = format!("{}-{}-{:03}", team, r.pick(&SYSTEM_WORDS), index);
@@ -478,7 +510,11 @@ impl System {
                 stateful,
             });
         }
-        let violation = if index < 2 * Violation::ALL.len() {
+        // The heavy profile plants one of the violations outside Terraform in every system (its
+        // Terraform has faults of its own).
+        let violation = if profile == Profile::Heavy {
+            Some(Violation::ALL[3 + index % (Violation::ALL.len() - 3)])
+        } else if index < 2 * Violation::ALL.len() {
             Some(Violation::ALL[index % Violation::ALL.len()])
         } else if index % 16 == 7 {
             Some(Violation::ALL[(index / 16) % Violation::ALL.len()])
@@ -528,7 +564,11 @@ pub fn generate(sink: &mut dyn Sink, options: &Options) -> io::Result<Stats> {
         sink,
         stats: Stats::default(),
     };
-    out.put("yunlint.toml", Kind::Other, &config())?;
+    let mut config = config();
+    if options.profile == Profile::Heavy {
+        config.push_str(heavy::CONFIG);
+    }
+    out.put("yunlint.toml", Kind::Other, &config)?;
     out.put(
         ".gitignore",
         Kind::Other,
@@ -554,9 +594,9 @@ pub fn generate(sink: &mut dyn Sink, options: &Options) -> io::Result<Stats> {
     platform(&mut out)?;
     let mut index = 0;
     while out.stats.files < options.files || index == 0 {
-        let system = System::draw(options.seed, index);
+        let system = System::draw(options.seed, index, options.profile);
         let mut r = Rng::derive(options.seed, 2, index as u64);
-        write_system(&mut out, &system, &mut r)?;
+        write_system(&mut out, &system, &mut r, options)?;
         if let Some(v) = system.violation {
             *out.stats.violations.entry(v).or_default() += 1;
         }
@@ -566,13 +606,19 @@ pub fn generate(sink: &mut dyn Sink, options: &Options) -> io::Result<Stats> {
     Ok(out.stats)
 }
 
-fn write_system(out: &mut Out<'_>, s: &System, r: &mut Rng) -> io::Result<()> {
+fn write_system(out: &mut Out<'_>, s: &System, r: &mut Rng, options: &Options) -> io::Result<()> {
     let stack = format!("terraform/{}/{}", s.team, s.name);
-    if s.local_module {
-        local_module(out, s, &stack)?;
-    }
-    for env in Env::ALL {
-        terraform_root(out, s, env, &stack, r)?;
+    if options.profile == Profile::Heavy {
+        // Its own stream, so that the rest of the system is drawn as in the light profile.
+        let mut rh = Rng::derive(options.seed, 3, s.index as u64);
+        heavy::terraform_stack(out, s, &stack, &mut rh)?;
+    } else {
+        if s.local_module {
+            local_module(out, s, &stack)?;
+        }
+        for env in Env::ALL {
+            terraform_root(out, s, env, &stack, r)?;
+        }
     }
     for (i, svc) in s.services.iter().enumerate() {
         // Vendor-run and SaaS pieces are described only by descriptors; most services have one.
@@ -2072,6 +2118,7 @@ mod tests {
                 &Options {
                     files: 300,
                     seed: 7,
+                    profile: Default::default(),
                 },
             )
             .unwrap();
@@ -2084,7 +2131,15 @@ mod tests {
     fn larger_corpus_starts_with_the_smaller() {
         let run = |files| {
             let mut sink = MemSink::default();
-            generate(&mut sink, &Options { files, seed: 1 }).unwrap();
+            generate(
+                &mut sink,
+                &Options {
+                    files,
+                    seed: 1,
+                    profile: Profile::Light,
+                },
+            )
+            .unwrap();
             sink.files
         };
         let small = run(200);
@@ -2100,11 +2155,40 @@ mod tests {
             &Options {
                 files: 900,
                 seed: 1,
+                profile: Profile::Light,
             },
         )
         .unwrap();
         for v in Violation::ALL {
             assert!(stats.violations.get(&v).copied().unwrap_or(0) >= 2, "{v:?}");
         }
+    }
+
+    #[test]
+    fn heavy_profile_is_seeded_and_heavier() {
+        let run = |profile| {
+            let mut sink = MemSink::default();
+            generate(
+                &mut sink,
+                &Options {
+                    files: 400,
+                    seed: 3,
+                    profile,
+                },
+            )
+            .unwrap();
+            sink.files
+        };
+        let heavy = run(Profile::Heavy);
+        assert_eq!(heavy, run(Profile::Heavy));
+        let calls = |files: &[(String, String)]| {
+            files
+                .iter()
+                .map(|(_, text)| text.matches("\nmodule \"").count())
+                .sum::<usize>()
+        };
+        assert!(calls(&heavy) > 2 * calls(&run(Profile::Light)));
+        let config = &heavy.iter().find(|(p, _)| p == "yunlint.toml").unwrap().1;
+        assert!(config.contains("[providers.baiducloud]"));
     }
 }

@@ -1,6 +1,6 @@
 //! `yunlint check`: lint, report, and the exit status.
 
-use super::output::{Target, emit, note};
+use super::output::{Target, emit, emit_with, note};
 use super::{Fatal, color_enabled, cwd, lint_options, lint_run};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::report::human::Human;
@@ -13,6 +13,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
     options.select = args.select.clone();
     options.ignore = args.ignore.clone();
     options.baseline = args.baseline.clone();
+    options.findings_only = true;
     let run = lint_run(args.walk.jobs, &options, &cwd, args.quiet)?;
     let summary = Summary::of_run(&run);
     let target = |path| Target::of_run(path, &run, args.force);
@@ -30,30 +31,45 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
 
     let color = color_enabled(args.color, args.output.is_some());
     let human = Human::new(color);
-    let text = match args.format {
-        CheckFormat::Human => {
-            let mut text = String::new();
-            for finding in &run.findings {
-                human.finding(&run.sources, finding, &mut text);
+    // The report streams to its destination: on a repository with many findings, a document
+    // built whole first was the run's largest allocation.
+    let write = |out: &mut dyn std::io::Write| -> std::io::Result<()> {
+        match args.format {
+            CheckFormat::Human => {
+                let mut text = String::new();
+                for finding in &run.findings {
+                    text.clear();
+                    human.finding(&run.sources, finding, &mut text);
+                    out.write_all(text.as_bytes())?;
+                }
+                text.clear();
+                if !args.quiet {
+                    human.summary(&summary, &mut text);
+                }
+                out.write_all(text.as_bytes())?;
             }
-            if !args.quiet {
-                human.summary(&summary, &mut text);
+            CheckFormat::Json => json::write(out, &run.sources, &run.findings, &summary)?,
+            CheckFormat::Sarif => sarif::write(out, &run.sources, &run.findings)?,
+            CheckFormat::Github => out.write_all(
+                github::render(
+                    &run.sources,
+                    &run.findings,
+                    (!args.quiet).then_some(&summary),
+                )
+                .as_bytes(),
+            )?,
+            CheckFormat::Gitlab => {
+                out.write_all(gitlab::render(&run.sources, &run.findings).as_bytes())?
             }
-            text
+            CheckFormat::Junit => {
+                out.write_all(junit::render(&run.sources, &run.findings).as_bytes())?
+            }
         }
-        CheckFormat::Json => json::render(&run.sources, &run.findings, &summary),
-        CheckFormat::Sarif => sarif::render(&run.sources, &run.findings),
-        CheckFormat::Github => github::render(
-            &run.sources,
-            &run.findings,
-            (!args.quiet).then_some(&summary),
-        ),
-        CheckFormat::Gitlab => gitlab::render(&run.sources, &run.findings),
-        CheckFormat::Junit => junit::render(&run.sources, &run.findings),
+        Ok(())
     };
     // A reader that stops early (`yunlint check | head`) does not change the verdict: with
     // findings, the run still fails (CI with `pipefail` must not pass on a closed pipe).
-    match emit(&text, args.output.as_deref().map(target)) {
+    match emit_with(&write, args.output.as_deref().map(target)) {
         Err(Fatal::BrokenPipe) => {}
         result => result?,
     }

@@ -1,6 +1,6 @@
 //! `yunlint inventory`: where every workload runs.
 
-use super::output::{Target, emit, note};
+use super::output::{Target, emit_with, note};
 use super::{Fatal, cwd, lint_options, lint_run};
 use crate::cli::{InventoryArgs, InventoryFormat};
 use crate::report::{ExitStatus, inventory, plural};
@@ -16,18 +16,26 @@ pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
         &run.unverifiable,
         &run.config.policy,
     );
-    let text = match args.format {
-        InventoryFormat::Table => {
-            inventory::render_table(sources, placements, unverifiable, policy)
-        }
-        InventoryFormat::Json => inventory::render_json(sources, placements, unverifiable, policy),
-        InventoryFormat::Csv => inventory::render_csv(sources, placements, unverifiable, policy),
-        InventoryFormat::Markdown => {
-            inventory::render_markdown(sources, placements, unverifiable, policy)
-        }
+    let write = |out: &mut dyn std::io::Write| -> std::io::Result<()> {
+        let text = match args.format {
+            InventoryFormat::Table => {
+                inventory::render_table(sources, placements, unverifiable, policy)
+            }
+            // streamed: the largest document of a run
+            InventoryFormat::Json => {
+                return inventory::write_json(out, sources, placements, unverifiable, policy);
+            }
+            InventoryFormat::Csv => {
+                inventory::render_csv(sources, placements, unverifiable, policy)
+            }
+            InventoryFormat::Markdown => {
+                inventory::render_markdown(sources, placements, unverifiable, policy)
+            }
+        };
+        out.write_all(text.as_bytes())
     };
-    emit(
-        &text,
+    emit_with(
+        &write,
         args.output
             .as_deref()
             .map(|path| Target::of_run(path, &run, args.force)),

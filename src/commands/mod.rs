@@ -130,6 +130,7 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
         var_files: walk.var_files.clone(),
         vars: walk.vars.clone(),
         baseline: None,
+        findings_only: false,
     })
 }
 

@@ -82,6 +82,15 @@ impl Target<'_> {
 }
 
 pub fn emit(text: &str, file: Option<Target<'_>>) -> Result<(), Fatal> {
+    emit_with(&|out: &mut dyn Write| out.write_all(text.as_bytes()), file)
+}
+
+/// Like [`emit`], for a document written piece by piece: a large report streams to its
+/// destination instead of being built whole in memory first.
+pub fn emit_with(
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+    file: Option<Target<'_>>,
+) -> Result<(), Fatal> {
     let file = match file {
         Some(target) => {
             let path = target.path;
@@ -94,11 +103,8 @@ pub fn emit(text: &str, file: Option<Target<'_>>) -> Result<(), Fatal> {
     };
     match file {
         None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
+            let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+            match write(&mut stdout).and_then(|()| stdout.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Fatal::BrokenPipe),
                 Err(e) => Err(Fatal::message(format!(
@@ -106,18 +112,19 @@ pub fn emit(text: &str, file: Option<Target<'_>>) -> Result<(), Fatal> {
                 ))),
             }
         }
-        Some(path) => write_file(path, text)
+        Some(path) => write_file(path, write)
             .map_err(|e| Fatal::message(format!("cannot write `{}`: {e}", path.display()))),
     }
 }
 
-/// Writes a report to `--output`. A device, FIFO or socket (`-o /dev/null`, `-o /dev/stderr`) is
-/// written to: renaming a file over it would replace it, and for root, `/dev/null` itself. A
-/// symbolic link is followed, so that the file it points at is replaced rather than the link.
-fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+type Writer<'a> = &'a dyn Fn(&mut dyn Write) -> std::io::Result<()>;
+
+fn write_file(path: &Path, text: Writer<'_>) -> std::io::Result<()> {
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
-        return file.write_all(text.as_bytes());
+        let file = std::fs::OpenOptions::new().write(true).open(path)?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        text(&mut out)?;
+        return out.flush();
     }
     match std::fs::canonicalize(path) {
         Ok(target) => write_atomically(&target, text),
@@ -128,7 +135,7 @@ fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
 /// A temporary file beside the target, renamed into place: an interrupted run leaves no truncated
 /// report. The file keeps the mode of the one it replaces; a new one gets the usual mode (0666
 /// less the umask), not the temporary file's 0600.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+fn write_atomically(path: &Path, text: Writer<'_>) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -144,7 +151,11 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(permissions) = existing {
         tmp.as_file().set_permissions(permissions)?;
     }
-    tmp.write_all(text.as_bytes())?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+        text(&mut out)?;
+        out.flush()?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

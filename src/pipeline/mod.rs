@@ -42,6 +42,10 @@ pub struct LintOptions {
     pub vars: Vec<(String, String)>,
     /// Hide the findings this baseline file records.
     pub baseline: Option<PathBuf>,
+    /// Only the findings of the named paths are asked for (`check` without a baseline): a run
+    /// naming only Terraform files may then leave unread the files that cannot have a finding
+    /// through them. The suppression register and the baseline's matches cover the files read.
+    pub findings_only: bool,
 }
 
 /// Everything a run found, ready for a reporter.
@@ -179,6 +183,11 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
     if let Some(stdin) = &context.stdin {
         // standard input stands for that file
         discovered.files.retain(|f| f.path != *stdin);
+    }
+    if options.findings_only && options.baseline.is_none() && names_terraform_only(&context) {
+        discovered
+            .files
+            .retain(|f| needed_for_terraform(f, &config));
     }
 
     // parse
@@ -376,6 +385,43 @@ fn load_baseline(path: &Path, limit: u64) -> Result<Baseline, Failure> {
 }
 
 /// The discovered files, standard input, then `--var-file` files.
+/// Whether every named path is a Terraform or Terragrunt file (a pre-commit run on `.tf` changes).
+fn names_terraform_only(context: &Context) -> bool {
+    !context.is_whole_root()
+        && context.named.iter().all(|path| {
+            discover::classify(path).is_some_and(|format| {
+                matches!(
+                    format,
+                    discover::FileFormat::Terraform
+                        | discover::FileFormat::TerraformVars
+                        | discover::FileFormat::TerraformJson
+                        | discover::FileFormat::TerraformVarsJson
+                        | discover::FileFormat::Terragrunt
+                )
+            })
+        })
+}
+
+/// Whether a run that names only Terraform files needs this file to judge them as the full run
+/// does. No step of a Terraform placement's chain lies in a descriptor or a manifest, and a
+/// manifest's chain reaches Terraform only through a cluster that `[[kubernetes.clusters]]`
+/// gives by the address of its Terraform resource: the descriptors, and the manifests of every
+/// other cluster, cannot have a finding such a run reports, so they are not read (on a large
+/// monorepo, most of the parse).
+fn needed_for_terraform(file: &discover::DiscoveredFile, config: &Config) -> bool {
+    match file.format {
+        discover::FileFormat::Descriptor => false,
+        discover::FileFormat::Yaml => {
+            let rel = relative_display(&file.path, &config.root);
+            config.clusters.iter().any(|c| {
+                matches!(c.location, config::ClusterLocation::Terraform { .. })
+                    && c.paths.is_match(&*rel)
+            })
+        }
+        _ => true,
+    }
+}
+
 fn inputs(
     options: &LintOptions,
     context: &Context,

@@ -11,9 +11,24 @@ use crate::policy::{ClassOrigin, Policy};
 use crate::source::SourceMap;
 
 #[derive(Serialize)]
-struct Document<'a> {
+struct Document<P: Serialize> {
     version: u32,
-    placements: Vec<PlacementDoc<'a>>,
+    placements: P,
+}
+
+/// A sequence serialized from an iterator as it is consumed: the inventory of a large repository
+/// is written placement by placement, never held whole as documents.
+struct Streamed<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Serialize for Streamed<I>
+where
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take().expect("serialized once");
+        serializer.collect_seq(items)
+    }
 }
 
 #[derive(Serialize)]
@@ -93,6 +108,20 @@ pub fn render_json(
     unverifiable: &[Unverifiable],
     policy: &Policy,
 ) -> String {
+    let mut out = Vec::new();
+    write_json(&mut out, sources, placements, unverifiable, policy)
+        .expect("an inventory is written to memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`render_json`], written to `out` placement by placement.
+pub fn write_json(
+    out: &mut dyn std::io::Write,
+    sources: &SourceMap,
+    placements: &[Box<Placement>],
+    unverifiable: &[Unverifiable],
+    policy: &Policy,
+) -> std::io::Result<()> {
     let placed = placements.iter().map(|p| {
         let file = sources.get(p.source);
         PlacementDoc {
@@ -143,11 +172,10 @@ pub fn render_json(
     });
     let doc = Document {
         version: DOCUMENT_VERSION,
-        placements: placed.chain(unplaced).collect(),
+        placements: Streamed(std::cell::RefCell::new(Some(placed.chain(unplaced)))),
     };
-    let mut text = serde_json::to_string_pretty(&doc).expect("the document serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
 
 /// An aligned text table, one row per placement and one per replica.

@@ -89,6 +89,18 @@ struct PlacementDoc<'a> {
 }
 
 pub fn render(sources: &SourceMap, findings: &[Finding], summary: &Summary) -> String {
+    let mut out = Vec::new();
+    write(&mut out, sources, findings, summary).expect("a report is written to memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`render`], written to `out` as it is serialized.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    sources: &SourceMap,
+    findings: &[Finding],
+    summary: &Summary,
+) -> std::io::Result<()> {
     let doc = Document {
         version: DOCUMENT_VERSION,
         tool: TOOL,
@@ -137,7 +149,6 @@ pub fn render(sources: &SourceMap, findings: &[Finding], summary: &Summary) -> S
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).expect("the document serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }

@@ -234,6 +234,17 @@ fn location(sources: &SourceMap, label: &Label, id: Option<usize>) -> Location {
 }
 
 pub fn render(sources: &SourceMap, findings: &[Finding]) -> String {
+    let mut out = Vec::new();
+    write(&mut out, sources, findings).expect("a report is written to memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`render`], written to `out` as it is serialized.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    sources: &SourceMap,
+    findings: &[Finding],
+) -> std::io::Result<()> {
     let mut rules: Vec<&'static RuleMeta> = rules::all().collect();
     let mut rule_index =
         |rule: &'static RuleMeta| match rules.iter().position(|r| r.code == rule.code) {
@@ -280,9 +291,8 @@ pub fn render(sources: &SourceMap, findings: &[Finding]) -> String {
             results,
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).expect("the log serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
 use super::{Rule, RuleMeta, Subject, declare_rule};
 use crate::finding::{Finding, Label};
-use crate::policy::{Policy, RegionClass};
+use crate::policy::{Policy, ProviderEntry, RegionClass};
 use crate::suggest;
 
 declare_rule! {
@@ -56,7 +60,8 @@ impl Rule for UnknownRegion {
                 id = entry.id
             )
         } else {
-            suggest::did_you_mean(&region.value, entry.known_regions()).unwrap_or_else(|| {
+            suggestion(entry, &region.value)
+            .unwrap_or_else(|| {
                 format!(
                     "if `{}` is a new region, add it to `mainland`, `finance` or `non_mainland` under `[providers.{}]` in yunlint.toml",
                     region.value, entry.id
@@ -79,4 +84,27 @@ impl Rule for UnknownRegion {
             .with_subject(subject.finding_subject()),
         )
     }
+}
+
+thread_local! {
+    /// Suggestions already computed on this thread: a misspelt region is usually written once and
+    /// reached by every placement of the roots that read it, and the edit distances against a
+    /// provider's whole region list are the costly part of this rule. The key holds a hash of the
+    /// region lists, so that another policy (a library caller's next run) never sees a stale one.
+    static SUGGESTIONS: RefCell<HashMap<(u64, String), Option<String>>> = RefCell::default();
+}
+
+fn suggestion(entry: &ProviderEntry, region: &str) -> Option<String> {
+    let mut hasher = std::hash::DefaultHasher::new();
+    entry.id.hash(&mut hasher);
+    for known in entry.known_regions() {
+        known.hash(&mut hasher);
+    }
+    let key = (hasher.finish(), region.to_owned());
+    if let Some(known) = SUGGESTIONS.with(|m| m.borrow().get(&key).cloned()) {
+        return known;
+    }
+    let value = suggest::did_you_mean(region, entry.known_regions());
+    SUGGESTIONS.with(|m| m.borrow_mut().insert(key, value.clone()));
+    value
 }

@@ -5,7 +5,7 @@
 pub mod baseline;
 pub mod inline;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use globset::GlobMatcher;
 use jiff::civil::Date;
@@ -303,24 +303,44 @@ pub fn apply(
     let mut kept = Vec::new();
     let mut suppressed = 0;
     let index = ExceptionIndex::new(suppressions);
-    let is_exception = |s: &Suppression| matches!(s.scope, Scope::Config { .. });
+    // An inline comment can only cover a finding in its own file or of a placement declared
+    // there: the comments of each file, in the order given, so that a finding is checked against
+    // those of its two files only, not against every comment of the repository.
+    let mut inline_in: HashMap<SourceId, Vec<usize>> = HashMap::new();
+    for (i, s) in suppressions.iter().enumerate() {
+        if let Scope::Lines { source, .. } = s.scope {
+            inline_in.entry(source).or_default().push(i);
+        }
+    }
+    let mut inline = Vec::new();
     for finding in findings {
         let covers = |&(i, s): &(usize, &Suppression)| {
             violations[i].is_none() && !expired(s) && s.covers(&finding, sources, &blocks)
         };
         let by = match &index {
             // the exceptions the sets point at, then every inline comment, in the order given
-            Some(index) => index
-                .candidates(&finding, sources, &blocks)
-                .into_iter()
-                .map(|i| (i, &suppressions[i]))
-                .chain(
-                    suppressions
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, s)| !is_exception(s)),
-                )
-                .find(covers),
+            Some(index) => {
+                inline.clear();
+                let primary = finding.primary.span.source;
+                let declared = finding
+                    .subject
+                    .as_ref()
+                    .and_then(|s| blocks.by_address.get(s.address.as_str()))
+                    .map(|p| p.block.source)
+                    .filter(|&s| s != primary);
+                for source in std::iter::once(primary).chain(declared) {
+                    inline.extend(inline_in.get(&source).into_iter().flatten().copied());
+                }
+                if declared.is_some() {
+                    inline.sort_unstable();
+                }
+                index
+                    .candidates(&finding, sources, &blocks)
+                    .into_iter()
+                    .chain(inline.iter().copied())
+                    .map(|i| (i, &suppressions[i]))
+                    .find(covers)
+            }
             None => suppressions.iter().enumerate().find(covers),
         };
         match by {
