@@ -8,6 +8,8 @@
 //! its one style sheet and its one script are inline and allowed by their SHA-256 in a
 //! Content-Security-Policy that forbids everything else.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -57,10 +59,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// A CSP source allowing exactly this inline text.
 fn csp_hash(text: &str) -> String {
     let digest = sha2::Sha256::digest(text.as_bytes());
-    format!(
-        "'sha256-{}'",
-        crate::frontends::terraform::functions::base64_encode(&digest)
-    )
+    format!("'sha256-{}'", STANDARD.encode(digest))
 }
 
 /// The Content-Security-Policy of the report: nothing is loaded, only the report's own style

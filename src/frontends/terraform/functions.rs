@@ -1578,45 +1578,18 @@ fn go_exp(v: f64, precision: usize, e: char) -> String {
     format!("{mantissa}{e}{sign}{:02}", exp.abs())
 }
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-pub(crate) fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+/// Terraform's base64: the standard alphabet with padding, decoded strictly as Go's
+/// `StdEncoding` does (a missing `=` or a stray character is an error).
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
-    let bad = || "`base64decode`: the string is not valid base64".to_owned();
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::new();
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in text.bytes() {
-        let v = BASE64.iter().position(|&b| b == c).ok_or_else(bad)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Ok(out)
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|_| "`base64decode`: the string is not valid base64".to_owned())
 }
 
 /// An IPv4 or IPv6 prefix, as the address in the low bits of a `u128`.
@@ -2142,6 +2115,9 @@ mod tests {
             r#"regex("[0-9]+", "abc")"#,
             r#"index(["a"], "b")"#,
             r#"tonumber("x")"#,
+            // Go's StdEncoding, which Terraform uses, requires the padding
+            r#"base64decode("SGVsbG8")"#,
+            r#"base64decode("SGVsbG8=!")"#,
         ] {
             let result = eval(text);
             assert!(

@@ -9,7 +9,7 @@
 
 mod decl;
 mod eval;
-pub(crate) mod functions;
+mod functions;
 mod json;
 mod module;
 mod native;
