@@ -354,11 +354,14 @@ pub fn apply(
             None => true,
         }
     });
+    // Made apart and added at once: a few findings pushed onto the kept ones would double the
+    // vector of every finding.
+    let mut about_suppressions = Vec::new();
     let mut statuses = Vec::with_capacity(suppressions.len());
     for ((s, used), violation) in suppressions.iter().zip(used).zip(violations) {
         let codes = s.codes.join(", ");
         if let Some((why, help)) = violation {
-            kept.extend(
+            about_suppressions.extend(
                 selection.apply(
                     Finding::new(
                         &DisallowedSuppression::META,
@@ -373,7 +376,7 @@ pub fn apply(
         }
         if let Some((until, until_span)) = s.until.filter(|_| expired(s)) {
             statuses.push(Status::Expired);
-            kept.extend(selection.apply(
+            about_suppressions.extend(selection.apply(
                 Finding::new(
                     &SuppressionExpired::META,
                     Label::new(s.span, "expired suppression"),
@@ -385,7 +388,7 @@ pub fn apply(
             continue;
         }
         if s.reason.is_none() {
-            kept.extend(
+            about_suppressions.extend(
                 selection.apply(
                     Finding::new(
                         &SuppressionWithoutReason::META,
@@ -404,7 +407,7 @@ pub fn apply(
             .iter()
             .all(|c| crate::rules::find(c).is_some_and(|r| selection.severity(r).is_some()));
         if !used && all_selected {
-            kept.extend(
+            about_suppressions.extend(
                 selection.apply(
                     Finding::new(
                         &UnusedSuppression::META,
@@ -416,6 +419,8 @@ pub fn apply(
             );
         }
     }
+    kept.reserve_exact(about_suppressions.len());
+    kept.append(&mut about_suppressions);
     kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Outcome {
         findings: kept,
