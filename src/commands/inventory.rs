@@ -9,7 +9,14 @@ use crate::rules::ParseError;
 pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
     let cwd = cwd()?;
     let options = lint_options(&args.walk, &args.config)?;
-    let run = lint_run(args.walk.jobs, &options, &cwd, false)?;
+    let mut run = lint_run(args.walk.jobs, &options, &cwd, false)?;
+    let unparsed = run
+        .findings
+        .iter()
+        .filter(|f| f.rule.code == ParseError::META.code)
+        .count();
+    // The inventory is made of placements: the findings are freed before it is written.
+    drop(std::mem::take(&mut run.findings));
     let (sources, placements, unverifiable, policy) = (
         &run.sources,
         &run.placements,
@@ -40,11 +47,6 @@ pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
             .as_deref()
             .map(|path| Target::of_run(path, &run, args.force)),
     )?;
-    let unparsed = run
-        .findings
-        .iter()
-        .filter(|f| f.rule.code == ParseError::META.code)
-        .count();
     if unparsed > 0 {
         note(&format!(
             "warning: {} reading the input (YL901); workloads in the files concerned may be missing from the inventory, `yunlint check` shows where\n",

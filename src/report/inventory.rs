@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::Streamed;
 use super::json::DOCUMENT_VERSION;
 use super::visible::{csv_document, visible, without_commands};
 use crate::frontends::Unverifiable;
@@ -14,21 +15,6 @@ use crate::source::SourceMap;
 struct Document<P: Serialize> {
     version: u32,
     placements: P,
-}
-
-/// A sequence serialized from an iterator as it is consumed: the inventory of a large repository
-/// is written placement by placement, never held whole as documents.
-struct Streamed<I>(std::cell::RefCell<Option<I>>);
-
-impl<I> Serialize for Streamed<I>
-where
-    I: Iterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let items = self.0.borrow_mut().take().expect("serialized once");
-        serializer.collect_seq(items)
-    }
 }
 
 #[derive(Serialize)]
@@ -172,7 +158,7 @@ pub fn write_json(
     });
     let doc = Document {
         version: DOCUMENT_VERSION,
-        placements: Streamed(std::cell::RefCell::new(Some(placed.chain(unplaced)))),
+        placements: Streamed::new(placed.chain(unplaced)),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")

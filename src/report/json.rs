@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Summary, positions};
+use super::{Streamed, Summary, positions};
 use crate::finding::Finding;
 use crate::source::{Position, SourceMap};
 
@@ -20,11 +20,11 @@ pub const TOOL: Tool = Tool {
 };
 
 #[derive(Serialize)]
-struct Document<'a> {
+struct Document<F: Serialize> {
     version: u32,
     tool: Tool,
     summary: SummaryDoc,
-    findings: Vec<FindingDoc<'a>>,
+    findings: F,
 }
 
 #[derive(Serialize)]
@@ -112,42 +112,40 @@ pub fn write(
             baselined: summary.baselined,
             fixed: summary.fixed,
         },
-        findings: findings
-            .iter()
-            .map(|f| {
-                let (start, end) = positions(sources, f.primary.span);
-                FindingDoc {
-                    code: f.rule.code,
-                    name: f.rule.name,
-                    severity: f.severity.as_str(),
-                    message: &f.message,
-                    help: f.help.as_deref(),
-                    url: f.rule.url(),
-                    file: &sources.get(f.primary.span.source).display,
-                    start: start.into(),
-                    end: end.into(),
-                    placement: f.subject.as_ref().map(|s| PlacementDoc {
-                        address: &s.address,
-                        provider: &s.provider,
-                        region: s.region.as_deref(),
-                        replica: s.replica.as_deref(),
-                    }),
-                    related: f
-                        .secondary
-                        .iter()
-                        .map(|label| {
-                            let (start, end) = positions(sources, label.span);
-                            RelatedDoc {
-                                file: &sources.get(label.span.source).display,
-                                start: start.into(),
-                                end: end.into(),
-                                message: &label.text,
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect(),
+        // one finding's document at a time: 27,000 findings held as documents were 15 MB
+        findings: Streamed::new(findings.iter().map(|f| {
+            let (start, end) = positions(sources, f.primary.span);
+            FindingDoc {
+                code: f.rule.code,
+                name: f.rule.name,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                help: f.help.as_deref(),
+                url: f.rule.url(),
+                file: &sources.get(f.primary.span.source).display,
+                start: start.into(),
+                end: end.into(),
+                placement: f.subject.as_ref().map(|s| PlacementDoc {
+                    address: &s.address,
+                    provider: &s.provider,
+                    region: s.region.as_deref(),
+                    replica: s.replica.as_deref(),
+                }),
+                related: f
+                    .secondary
+                    .iter()
+                    .map(|label| {
+                        let (start, end) = positions(sources, label.span);
+                        RelatedDoc {
+                            file: &sources.get(label.span.source).display,
+                            start: start.into(),
+                            end: end.into(),
+                            message: &label.text,
+                        }
+                    })
+                    .collect(),
+            }
+        })),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")

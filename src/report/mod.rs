@@ -19,6 +19,27 @@ use std::time::Duration;
 use crate::finding::{Finding, Severity};
 use crate::source::{Position, SourceFile, SourceMap, Span};
 
+/// A sequence serialized from an iterator as it is consumed: a large repository's report is
+/// written finding by finding (or placement by placement), never held whole as documents.
+pub(crate) struct Streamed<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Streamed<I> {
+    pub(crate) fn new(items: I) -> Self {
+        Streamed(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I> serde::Serialize for Streamed<I>
+where
+    I: Iterator,
+    I::Item: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take().expect("serialized once");
+        serializer.collect_seq(items)
+    }
+}
+
 /// How the run ended, for the summary line and the exit code alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {

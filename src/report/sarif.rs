@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::fingerprint::fingerprints;
 use super::json::TOOL;
-use super::{message_with_help, utf16_positions};
+use super::{Streamed, message_with_help, utf16_positions};
 use crate::finding::{Finding, Label, Severity};
 use crate::rules::{self, RuleMeta};
 use crate::source::SourceMap;
@@ -32,19 +32,19 @@ const FINGERPRINT_KEY: &str = "yunlint/v1";
 const SRCROOT: &str = "%SRCROOT%";
 
 #[derive(Serialize)]
-struct Log {
+struct Log<R: Serialize> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run; 1],
+    runs: [Run<R>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<R: Serialize> {
     tool: Tool,
     column_kind: &'static str,
-    results: Vec<ResultDoc>,
+    results: R,
 }
 
 #[derive(Serialize)]
@@ -245,16 +245,21 @@ pub fn write(
     sources: &SourceMap,
     findings: &[Finding],
 ) -> std::io::Result<()> {
+    // The rules come before the results in the document, which are written as they are made:
+    // a rule no longer listed (none today) is added first.
     let mut rules: Vec<&'static RuleMeta> = rules::all().collect();
-    let mut rule_index =
-        |rule: &'static RuleMeta| match rules.iter().position(|r| r.code == rule.code) {
-            Some(i) => i,
-            None => {
-                rules.push(rule);
-                rules.len() - 1
-            }
-        };
-    let results: Vec<ResultDoc> = findings
+    for f in findings {
+        if !rules.iter().any(|r| r.code == f.rule.code) {
+            rules.push(f.rule);
+        }
+    }
+    let rule_index = |rule: &'static RuleMeta| {
+        rules
+            .iter()
+            .position(|r| r.code == rule.code)
+            .expect("every finding's rule is listed")
+    };
+    let results = findings
         .iter()
         .zip(fingerprints(sources, findings))
         .map(|(f, fingerprint)| ResultDoc {
@@ -272,8 +277,7 @@ pub fn write(
                 .map(|(i, label)| location(sources, label, Some(i + 1)))
                 .collect(),
             partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
-        })
-        .collect();
+        });
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -284,11 +288,11 @@ pub fn write(
                     version: TOOL.version,
                     semantic_version: TOOL.version,
                     information_uri: INFORMATION_URI,
-                    rules: rules.into_iter().map(rule_doc).collect(),
+                    rules: rules.iter().copied().map(rule_doc).collect(),
                 },
             },
             column_kind: "utf16CodeUnits",
-            results,
+            results: Streamed::new(results),
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;

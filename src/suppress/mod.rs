@@ -300,7 +300,6 @@ pub fn apply(
     let violations: Vec<Option<(String, &str)>> =
         suppressions.iter().map(|s| policy.violation(s)).collect();
     let mut used = vec![false; suppressions.len()];
-    let mut kept = Vec::new();
     let mut suppressed = 0;
     let index = ExceptionIndex::new(suppressions);
     // An inline comment can only cover a finding in its own file or of a placement declared
@@ -313,9 +312,12 @@ pub fn apply(
         }
     }
     let mut inline = Vec::new();
-    for finding in findings {
+    // Filtered in place: a second vector of the kept findings was the run's largest allocation on
+    // a repository with many findings.
+    let mut kept = findings;
+    kept.retain(|finding| {
         let covers = |&(i, s): &(usize, &Suppression)| {
-            violations[i].is_none() && !expired(s) && s.covers(&finding, sources, &blocks)
+            violations[i].is_none() && !expired(s) && s.covers(finding, sources, &blocks)
         };
         let by = match &index {
             // the exceptions the sets point at, then every inline comment, in the order given
@@ -335,7 +337,7 @@ pub fn apply(
                     inline.sort_unstable();
                 }
                 index
-                    .candidates(&finding, sources, &blocks)
+                    .candidates(finding, sources, &blocks)
                     .into_iter()
                     .chain(inline.iter().copied())
                     .map(|i| (i, &suppressions[i]))
@@ -346,16 +348,20 @@ pub fn apply(
         match by {
             Some((i, _)) => {
                 used[i] = true;
-                suppressed += usize::from(reported(&finding));
+                suppressed += usize::from(reported(finding));
+                false
             }
-            None => kept.push(finding),
+            None => true,
         }
-    }
+    });
+    // Made apart and added at once: a few findings pushed onto the kept ones would double the
+    // vector of every finding.
+    let mut about_suppressions = Vec::new();
     let mut statuses = Vec::with_capacity(suppressions.len());
     for ((s, used), violation) in suppressions.iter().zip(used).zip(violations) {
         let codes = s.codes.join(", ");
         if let Some((why, help)) = violation {
-            kept.extend(
+            about_suppressions.extend(
                 selection.apply(
                     Finding::new(
                         &DisallowedSuppression::META,
@@ -370,7 +376,7 @@ pub fn apply(
         }
         if let Some((until, until_span)) = s.until.filter(|_| expired(s)) {
             statuses.push(Status::Expired);
-            kept.extend(selection.apply(
+            about_suppressions.extend(selection.apply(
                 Finding::new(
                     &SuppressionExpired::META,
                     Label::new(s.span, "expired suppression"),
@@ -382,7 +388,7 @@ pub fn apply(
             continue;
         }
         if s.reason.is_none() {
-            kept.extend(
+            about_suppressions.extend(
                 selection.apply(
                     Finding::new(
                         &SuppressionWithoutReason::META,
@@ -401,7 +407,7 @@ pub fn apply(
             .iter()
             .all(|c| crate::rules::find(c).is_some_and(|r| selection.severity(r).is_some()));
         if !used && all_selected {
-            kept.extend(
+            about_suppressions.extend(
                 selection.apply(
                     Finding::new(
                         &UnusedSuppression::META,
@@ -413,6 +419,8 @@ pub fn apply(
             );
         }
     }
+    kept.reserve_exact(about_suppressions.len());
+    kept.append(&mut about_suppressions);
     kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Outcome {
         findings: kept,
