@@ -155,3 +155,42 @@ fn pages_show_no_test_markers() {
         }
     }
 }
+
+/// json-output.md's two example documents are what yunlint writes for the page's three files.
+#[test]
+fn json_output_examples_are_what_yunlint_writes() {
+    let page = std::fs::read_to_string(root().join("docs/json-output.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files = code_blocks(&page, &["toml"]);
+    assert_eq!(files.len(), 3, "the example's three files");
+    for file in &files {
+        // each block is `# <path>`, then the file
+        let (first, content) = file.split_once('\n').unwrap();
+        let path = dir.path().join(first.trim_start_matches("# "));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    std::fs::write(dir.path().join("yunlint.toml"), "# the project root\n").unwrap();
+    let documents = code_blocks(&page, &["json"]);
+    assert_eq!(
+        documents.len(),
+        2,
+        "check's and inventory's example documents"
+    );
+    for (args, expected) in [
+        (["check", "--format", "json"], &documents[0]),
+        (["inventory", "--format", "json"], &documents[1]),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yunlint"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            expected.as_str(),
+            "docs/json-output.md: `yunlint {}` writes another document",
+            args.join(" ")
+        );
+    }
+}
