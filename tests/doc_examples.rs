@@ -194,3 +194,41 @@ fn json_output_examples_are_what_yunlint_writes() {
         );
     }
 }
+
+/// output-formats.md's GitLab and JUnit documents are what yunlint writes for the page's
+/// descriptor (the SARIF example is shortened, and the github one is a trycmd case).
+#[test]
+fn output_format_examples_are_what_yunlint_writes() {
+    let page = std::fs::read_to_string(root().join("docs/output-formats.md")).unwrap();
+    let case: toml::Value = toml::from_str(
+        &std::fs::read_to_string(root().join("tests/cmd/docs-format-github.toml")).unwrap(),
+    )
+    .unwrap();
+    let cwd = root()
+        .join("tests/cmd")
+        .join(case["fs"]["cwd"].as_str().unwrap());
+    let json = code_blocks(&page, &["json"]);
+    let examples = [
+        (
+            vec!["check", "--format", "gitlab"],
+            json.last().unwrap().clone(),
+        ),
+        (
+            vec!["check", "--format", "junit"],
+            code_blocks(&page, &["xml"])[0].clone(),
+        ),
+    ];
+    for (args, expected) in examples {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yunlint"))
+            .args(&args)
+            .current_dir(&cwd)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            expected.as_str(),
+            "docs/output-formats.md: `yunlint {}` writes another document",
+            args.join(" ")
+        );
+    }
+}
