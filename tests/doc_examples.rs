@@ -181,17 +181,7 @@ fn json_output_examples_are_what_yunlint_writes() {
         (["check", "--format", "json"], &documents[0]),
         (["inventory", "--format", "json"], &documents[1]),
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yunlint"))
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            expected.as_str(),
-            "docs/json-output.md: `yunlint {}` writes another document",
-            args.join(" ")
-        );
+        assert_writes("docs/json-output.md", dir.path(), &args, expected);
     }
 }
 
@@ -219,16 +209,21 @@ fn output_format_examples_are_what_yunlint_writes() {
         ),
     ];
     for (args, expected) in examples {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yunlint"))
-            .args(&args)
-            .current_dir(&cwd)
-            .output()
-            .unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            expected.as_str(),
-            "docs/output-formats.md: `yunlint {}` writes another document",
-            args.join(" ")
-        );
+        assert_writes("docs/output-formats.md", &cwd, &args, &expected);
     }
+}
+
+/// `yunlint ARGS`, run in `cwd`, writes exactly the document `page` shows.
+fn assert_writes(page: &str, cwd: &Path, args: &[&str], expected: &str) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_yunlint"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        expected,
+        "{page}: `yunlint {}` writes another document",
+        args.join(" ")
+    );
 }
