@@ -55,6 +55,11 @@ pub struct FindingSubject {
     /// region, then the replica's role, provider and region when it is about a replica (or
     /// covers one), so that any change of place is a new finding.
     pub places: Vec<String>,
+    /// The placement's declaration and file: a suppression comment in the declaration covers the
+    /// finding, and `[[exceptions]]` path globs match the file. Carried here so that suppressing
+    /// needs no placement: a run that only reports findings keeps none.
+    pub block: Span,
+    pub path: std::sync::Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

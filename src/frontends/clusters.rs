@@ -87,6 +87,42 @@ impl<'p> TerraformIndex<'p> {
     }
 }
 
+/// The Terraform addresses `[[kubernetes.clusters]]` name: a run that drops its Terraform
+/// placements once they are checked keeps those the cluster pass may look up.
+pub struct TerraformAddresses<'c> {
+    addresses: std::collections::HashSet<&'c str>,
+}
+
+impl<'c> TerraformAddresses<'c> {
+    pub fn new(clusters: &'c [Cluster]) -> Self {
+        let addresses = clusters
+            .iter()
+            .filter_map(|c| match &c.location {
+                ClusterLocation::Terraform { address, .. } => Some(address.as_str()),
+                ClusterLocation::Declared { .. } => None,
+            })
+            .collect();
+        TerraformAddresses { addresses }
+    }
+
+    /// Whether [`TerraformIndex::get`] may answer one of the addresses with `p`, or needs `p` to
+    /// know that a block has several instances: by its address or its block's, with or without
+    /// its root prefix.
+    pub fn may_name(&self, p: &Placement) -> bool {
+        if self.addresses.is_empty() {
+            return false;
+        }
+        let named = |address: &str| {
+            self.addresses.contains(address)
+                || address
+                    .split_once(':')
+                    .is_some_and(|(_, bare)| self.addresses.contains(bare))
+        };
+        named(&p.address)
+            || crate::model::without_instance_keys(&p.address).is_some_and(|b| named(&b))
+    }
+}
+
 fn help_for_unmapped(rel: &str) -> String {
     let dir = rel.rsplit_once('/').map_or(".", |(d, _)| d);
     format!(

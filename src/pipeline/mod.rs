@@ -223,15 +223,16 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
         .collect();
 
     // resolve
-    let resolved = resolve(parsed, options, &config, cwd, &mut sources);
+    // resolve and check the placements
+    let resolved = resolve(parsed, options, &config, &selection, cwd, &mut sources);
     read_paths.extend(resolved.also_read.iter().cloned());
     let files = read_paths
         .iter()
         .filter(|p| context.is_whole_root() || context.covers(p))
         .count();
 
-    // check
-    let mut findings = rules::check(&resolved.placements, &config.policy, &selection);
+    // check what is not a placement
+    let mut findings = resolved.findings;
     findings.extend(
         resolved
             .issues
@@ -276,7 +277,6 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
         findings,
         &reported,
         &suppressions,
-        &resolved.placements,
         &sources,
         suppress::Rules {
             policy: &config.suppression_policy,
@@ -461,11 +461,14 @@ fn inputs(
 
 /// What the resolve step found in every file.
 struct Resolved {
+    /// Every placement, for an inventory; none when the run asks for findings only.
     #[allow(
         clippy::vec_box,
         reason = "boxed: tens of thousands move between passes, 8 bytes each instead of 432"
     )]
     placements: Vec<Box<Placement>>,
+    /// What the rules found in every placement.
+    findings: Vec<Finding>,
     issues: Vec<ParseIssue>,
     unverifiable: Vec<crate::frontends::Unverifiable>,
     /// Blocks that create nothing (`count = 0`), for `--verbose`.
@@ -479,13 +482,20 @@ struct Resolved {
 
 /// Adds every parsed file to the source map, then runs the passes that need several files:
 /// Terraform modules through their callers, Kubernetes manifests onto their clusters.
+///
+/// Checking is part of this pass: each Terraform root's placements are checked on the thread
+/// that evaluated them, and only their findings are kept unless `keep_placements` (an inventory
+/// needs the placements, a check only the findings), so that a run over tens of thousands of
+/// placements never holds them all.
 fn resolve(
     parsed: Vec<read::ReadFile>,
     options: &LintOptions,
     config: &Config,
+    selection: &Selection,
     cwd: &Path,
     sources: &mut SourceMap,
 ) -> Resolved {
+    let keep_placements = !options.findings_only;
     // One output for every file: a FileOutput per file would be 72 bytes each, mostly empty.
     let mut output = FileOutput::default();
     // Sized up front: grown by doubling, the Terraform files' vector alone wasted megabytes.
@@ -544,43 +554,85 @@ fn resolve(
     let root_configs = root_configs(config, cwd, sources, &mut output, &mut also_read);
     output.issues.extend(units.issues);
     output.unverifiable.extend(units.unverifiable);
+    // The Terraform placements, each root's checked as soon as it is evaluated.
+    let mut terraform = FileOutput::default();
+    let mut findings = Vec::new();
     if !tf_files.is_empty() || !units.units.is_empty() {
         let vars = command_line_vars(&options.vars, sources);
         let rel_paths = tf_files
             .iter()
             .map(|f| (f.id, sources.get(f.id).rel.clone()))
             .collect();
-        output.append(terraform::resolve(terraform::Inputs {
-            files: &tf_files,
-            var_files: &var_files,
-            vars,
-            rel_paths,
-            project_root: config.root.clone(),
-            downloaded,
-            units: &units.units,
-            root_configs: &root_configs,
-        }));
+        let sources: &SourceMap = sources;
+        let cluster_addresses = clusters::TerraformAddresses::new(&config.clusters);
+        let finish = |root: &mut FileOutput| {
+            // Before the cluster pass: a cluster created in Terraform may be placed by its zone
+            // alone.
+            locate::complete(&mut root.placements, &config.policy);
+            // Terraform's own Kubernetes resources run on the cluster their provider connects
+            // to, which the same root creates.
+            managed::place(&mut root.placements, sources);
+            let findings = rules::check(&root.placements, &config.policy, selection);
+            if !keep_placements {
+                // what the cluster pass may look up is all that is kept
+                root.placements.retain(|p| cluster_addresses.may_name(p));
+            }
+            findings
+        };
+        let (output, checked) = terraform::resolve(
+            terraform::Inputs {
+                files: &tf_files,
+                var_files: &var_files,
+                vars,
+                rel_paths,
+                project_root: config.root.clone(),
+                downloaded,
+                units: &units.units,
+                root_configs: &root_configs,
+            },
+            &finish,
+        );
+        terraform = output;
+        findings = checked.into_iter().flatten().collect();
     }
     // The declarations are the largest structure of a run: gone before the next pass.
     drop(tf_files);
     drop(var_files);
-    // Before the cluster pass: a cluster created in Terraform may be placed by its zone alone.
+    output.issues.append(&mut terraform.issues);
+    output.unverifiable.append(&mut terraform.unverifiable);
+    output.notes.append(&mut terraform.notes);
+    // The placements of descriptors, plans and manifests, checked once all are placed.
     locate::complete(&mut output.placements, &config.policy);
-    // Terraform's own Kubernetes resources run on the cluster their provider connects to.
-    managed::place(&mut output.placements, sources);
+    let mut manifests = 0;
     if !manifest_files.is_empty() {
-        let terraform = clusters::TerraformIndex::new(output.placements.iter().map(|p| &**p));
-        let mut placed = clusters::place(
-            &manifest_files,
-            &config.clusters,
-            &terraform,
-            &config.policy,
+        // the plans' placements first, as the index prefers the first of two with one address
+        let index = clusters::TerraformIndex::new(
+            output
+                .placements
+                .iter()
+                .chain(&terraform.placements)
+                .map(|p| &**p),
         );
+        let mut placed = clusters::place(&manifest_files, &config.clusters, &index, &config.policy);
         locate::complete(&mut placed.placements, &config.policy);
+        manifests = placed.placements.len();
         output.append(placed);
     }
+    findings.extend(rules::check(&output.placements, &config.policy, selection));
+    let placements = if keep_placements {
+        // in the order of the passes: files read alone, Terraform, manifests
+        let first = output.placements.len() - manifests;
+        let mut all = Vec::with_capacity(output.placements.len() + terraform.placements.len());
+        all.extend(output.placements.drain(..first));
+        all.append(&mut terraform.placements);
+        all.append(&mut output.placements);
+        all
+    } else {
+        Vec::new()
+    };
     Resolved {
-        placements: output.placements,
+        placements,
+        findings,
         issues: output.issues,
         unverifiable: output.unverifiable,
         notes: output.notes,

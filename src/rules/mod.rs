@@ -190,6 +190,8 @@ impl Subject<'_> {
             region: self.region().as_ref().ok().map(|r| r.value.clone()),
             replica: self.replica.map(|r| r.role.value.as_str().to_owned()),
             places,
+            block: self.placement.block,
+            path: self.placement.path.clone(),
         }
     }
 

@@ -5,13 +5,12 @@
 pub mod baseline;
 pub mod inline;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use globset::GlobMatcher;
 use jiff::civil::Date;
 
 use crate::finding::{Finding, Label};
-use crate::model::Placement;
 use crate::rules::{
     DisallowedSuppression, Selection, SuppressionExpired, SuppressionWithoutReason,
     UnusedSuppression,
@@ -143,19 +142,12 @@ pub struct Outcome {
     pub statuses: Vec<Status>,
 }
 
-struct Blocks<'a> {
-    by_address: BTreeMap<&'a str, &'a Placement>,
-}
-
 impl Suppression {
-    fn covers(&self, finding: &Finding, sources: &SourceMap, blocks: &Blocks<'_>) -> bool {
+    fn covers(&self, finding: &Finding, sources: &SourceMap) -> bool {
         if !self.codes.contains(&finding.rule.code) {
             return false;
         }
-        let placement = finding
-            .subject
-            .as_ref()
-            .and_then(|s| blocks.by_address.get(s.address.as_str()));
+        let placement = finding.subject.as_ref();
         match &self.scope {
             Scope::Lines { source, line } => {
                 let primary = finding.primary.span;
@@ -237,12 +229,7 @@ impl ExceptionIndex {
     }
 
     /// The exceptions that may cover `finding`, in order.
-    fn candidates(
-        &self,
-        finding: &Finding,
-        sources: &SourceMap,
-        blocks: &Blocks<'_>,
-    ) -> Vec<usize> {
+    fn candidates(&self, finding: &Finding, sources: &SourceMap) -> Vec<usize> {
         let mut out = Vec::new();
         if let Some(subject) = &finding.subject {
             let mut add = |text: &str| {
@@ -259,11 +246,7 @@ impl ExceptionIndex {
             }
         }
         if !self.path_of.is_empty() {
-            let placement = finding
-                .subject
-                .as_ref()
-                .and_then(|s| blocks.by_address.get(s.address.as_str()));
-            let rel = placement.map_or_else(
+            let rel = finding.subject.as_ref().map_or_else(
                 || sources.get(finding.primary.span.source).rel.as_ref(),
                 |p| p.path.as_ref(),
             );
@@ -281,7 +264,6 @@ pub fn apply(
     findings: Vec<Finding>,
     reported: &dyn Fn(&Finding) -> bool,
     suppressions: &[Suppression],
-    placements: &[Box<Placement>],
     sources: &SourceMap,
     rules: Rules<'_>,
 ) -> Outcome {
@@ -290,12 +272,6 @@ pub fn apply(
         today,
         selection,
     } = rules;
-    let blocks = Blocks {
-        by_address: placements
-            .iter()
-            .map(|p| (p.address.as_str(), &**p))
-            .collect(),
-    };
     let expired = |s: &Suppression| s.until.is_some_and(|(until, _)| until < today);
     let violations: Vec<Option<(String, &str)>> =
         suppressions.iter().map(|s| policy.violation(s)).collect();
@@ -317,7 +293,7 @@ pub fn apply(
     let mut kept = findings;
     kept.retain(|finding| {
         let covers = |&(i, s): &(usize, &Suppression)| {
-            violations[i].is_none() && !expired(s) && s.covers(finding, sources, &blocks)
+            violations[i].is_none() && !expired(s) && s.covers(finding, sources)
         };
         let by = match &index {
             // the exceptions the sets point at, then every inline comment, in the order given
@@ -327,8 +303,7 @@ pub fn apply(
                 let declared = finding
                     .subject
                     .as_ref()
-                    .and_then(|s| blocks.by_address.get(s.address.as_str()))
-                    .map(|p| p.block.source)
+                    .map(|s| s.block.source)
                     .filter(|&s| s != primary);
                 for source in std::iter::once(primary).chain(declared) {
                     inline.extend(inline_in.get(&source).into_iter().flatten().copied());
@@ -337,7 +312,7 @@ pub fn apply(
                     inline.sort_unstable();
                 }
                 index
-                    .candidates(finding, sources, &blocks)
+                    .candidates(finding, sources)
                     .into_iter()
                     .chain(inline.iter().copied())
                     .map(|i| (i, &suppressions[i]))

@@ -184,7 +184,15 @@ fn file_name(file: &TfFile) -> String {
         .unwrap_or_default()
 }
 
-pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
+/// Evaluates every root (and Terragrunt unit) and hands each root's output to `finish` as soon
+/// as the root is evaluated, on the thread that evaluated it: what `finish` leaves of the
+/// output is kept, and what it returns is collected, in the order of the roots. A caller that
+/// checks each root's placements and keeps only its findings never holds every placement of
+/// the repository at once.
+pub fn resolve<R: Send>(
+    inputs: Inputs<'_>,
+    finish: &(dyn Fn(&mut FileOutput) -> R + Sync),
+) -> (FileOutput, Vec<R>) {
     let mut by_dir: BTreeMap<PathBuf, Vec<&Decls>> = BTreeMap::new();
     let mut vars_by_dir: BTreeMap<PathBuf, Vec<&TfFile>> = BTreeMap::new();
     let mut issues = Vec::new();
@@ -296,16 +304,17 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
     // Every root is evaluated on a thread with room for the deepest evaluation.
     resolve::on_root_stacks(|| {
         // Roots are independent: run in parallel, merged in their (sorted) order.
-        let mut runs: Vec<RootOutput> = resolver
+        let mut runs: Vec<(RootOutput, R)> = resolver
             .roots()
             .into_iter()
             .filter(|root| !unit_sources.contains(root))
             .collect::<Vec<_>>()
             .par_iter()
             .map(|root| {
-                let run = resolver.run_root(root, root_values(root));
+                let mut run = resolver.run_root(root, root_values(root));
+                let finished = finish(&mut run.output);
                 crate::progress::root_evaluated();
-                run
+                (run, finished)
             })
             .collect();
         // Terragrunt passes `inputs` as `TF_VAR_` variables: below every tfvars file and flag.
@@ -319,24 +328,27 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
                 })
                 .collect();
             values.extend(root_values(&unit.dir));
-            let run = resolver.run_unit(&unit.dir, def, values);
+            let mut run = resolver.run_unit(&unit.dir, def, values);
+            let finished = finish(&mut run.output);
             crate::progress::root_evaluated();
-            run
+            (run, finished)
         }));
         let mut out = FileOutput {
             issues,
             ..FileOutput::default()
         };
+        let mut finished = Vec::with_capacity(runs.len());
         let mut visited = BTreeSet::new();
-        for run in runs {
+        for (run, result) in runs {
             merge(&mut out, &mut visited, run);
+            finished.push(result);
         }
         while let Some(dir) = resolver.unvisited(&visited).into_iter().next() {
-            let run = resolver.run_root(&dir, Vec::new());
+            let mut run = resolver.run_root(&dir, Vec::new());
+            finished.push(finish(&mut run.output));
             merge(&mut out, &mut visited, run);
         }
-
-        out
+        (out, finished)
     })
 }
 
