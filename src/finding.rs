@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use crate::report::visible::excerpt;
+use std::sync::Arc;
+
+use crate::report::visible::{MAX_FIELD_CHARS, excerpt};
 use crate::rules::RuleMeta;
 use crate::source::Span;
 
@@ -31,15 +33,28 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
     pub span: Span,
-    pub text: String,
+    /// Shared: the labels along a value's chain are the chain's own notes, the same for every
+    /// finding about the placements of one provider configuration or module instance.
+    pub text: Arc<str>,
 }
 
 impl Label {
     pub fn new(span: Span, text: impl Into<String>) -> Self {
         Label {
             span,
-            text: excerpt(text.into()),
+            text: excerpt(text.into()).into(),
         }
+    }
+
+    /// A label with a text shared with others (a chain's note), not copied unless it is cut.
+    pub fn shared(span: Span, text: &Arc<str>) -> Self {
+        if text.len() <= MAX_FIELD_CHARS {
+            return Label {
+                span,
+                text: Arc::clone(text),
+            };
+        }
+        Label::new(span, text.to_string())
     }
 }
 
@@ -47,20 +62,45 @@ impl Label {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindingSubject {
     pub address: String,
-    pub provider: String,
-    pub region: Option<String>,
+    /// Shared ([`shared`]): a repository names few providers and regions, and a finding-heavy
+    /// one has a hundred thousand findings naming them.
+    pub provider: Arc<str>,
+    pub region: Option<Arc<str>>,
     /// `Some(role)` when the finding is about a replica of the placement.
-    pub replica: Option<String>,
+    pub replica: Option<&'static str>,
     /// Where the finding is about, for its identity across runs: the placement's provider and
     /// region, then the replica's role, provider and region when it is about a replica (or
     /// covers one), so that any change of place is a new finding.
-    pub places: Vec<String>,
+    pub places: Vec<Arc<str>>,
     /// The placement's declaration and file: a suppression comment in the declaration covers the
     /// finding, and `[[exceptions]]` path globs match the file. Carried here so that suppressing
     /// needs no placement: a run that only reports findings keeps none.
     pub block: Span,
     pub path: std::sync::Arc<str>,
 }
+
+/// `text` as a string shared with the equal ones this thread made before: the providers, regions
+/// and places that findings repeat. At most [`SHARED_MAX`] texts are remembered per thread (a
+/// hostile repository may write a different region on every line); past that, `text` is copied.
+pub fn shared(text: &str) -> Arc<str> {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashSet<Arc<str>>> =
+            std::cell::RefCell::default();
+    }
+    SEEN.with_borrow_mut(|seen| {
+        if let Some(known) = seen.get(text) {
+            return Arc::clone(known);
+        }
+        let new: Arc<str> = Arc::from(text);
+        if seen.len() < SHARED_MAX {
+            seen.insert(Arc::clone(&new));
+        }
+        new
+    })
+}
+
+/// How many texts [`shared`] remembers per thread.
+const SHARED_MAX: usize = 4096;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {

@@ -105,7 +105,10 @@ fn assert_restriction_of_full_run(name: &str, skip: &[&str]) {
     let root = fixture(name);
     let full = run(&root, &[]);
     let in_full: BTreeSet<String> = addresses(&inventory_run(&root, &[]));
-    assert!(!in_full.is_empty(), "{name}: the full inventory lists placements");
+    assert!(
+        !in_full.is_empty(),
+        "{name}: the full inventory lists placements"
+    );
     assert!(
         !full.findings.is_empty(),
         "{name}: the full run finds something"

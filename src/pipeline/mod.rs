@@ -593,7 +593,11 @@ fn resolve(
             &finish,
         );
         terraform = output;
-        findings = checked.into_iter().flatten().collect();
+        // sized once: grown by doubling, the vector of every finding would be copied
+        findings = Vec::with_capacity(checked.iter().map(Vec::len).sum());
+        for mut root in checked {
+            findings.append(&mut root);
+        }
     }
     // The declarations are the largest structure of a run: gone before the next pass.
     drop(tf_files);

@@ -129,7 +129,7 @@ pub fn write(
                     address: &s.address,
                     provider: &s.provider,
                     region: s.region.as_deref(),
-                    replica: s.replica.as_deref(),
+                    replica: s.replica,
                 }),
                 related: f
                     .secondary

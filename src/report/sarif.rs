@@ -228,7 +228,7 @@ fn location(sources: &SourceMap, label: &Label, id: Option<usize>) -> Location {
             },
         },
         message: Text {
-            text: label.text.clone(),
+            text: label.text.to_string(),
         },
     }
 }

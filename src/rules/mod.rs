@@ -24,6 +24,7 @@ mod unused_suppression;
 mod zone_outside_region;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -46,7 +47,7 @@ pub use unresolved_region::UnresolvedRegion;
 pub use unused_suppression::UnusedSuppression;
 pub use zone_outside_region::ZoneOutsideRegion;
 
-use crate::finding::{Finding, FindingSubject, Label, Severity};
+use crate::finding::{Finding, FindingSubject, Label, Severity, shared};
 use crate::model::{Placement, Replica, Resolution, Resolved};
 use crate::policy::{EffectiveClass, Policy, ProviderEntry};
 
@@ -186,9 +187,9 @@ impl Subject<'_> {
         }
         FindingSubject {
             address: self.placement.address.clone(),
-            provider: self.provider().value.clone(),
-            region: self.region().as_ref().ok().map(|r| r.value.clone()),
-            replica: self.replica.map(|r| r.role.value.as_str().to_owned()),
+            provider: shared(&self.provider().value),
+            region: self.region().as_ref().ok().map(|r| shared(&r.value)),
+            replica: self.replica.map(|r| r.role.value.as_str()),
             places,
             block: self.placement.block,
             path: self.placement.path.clone(),
@@ -197,24 +198,21 @@ impl Subject<'_> {
 
     /// Labels along the chain a value came through.
     pub fn via_labels<T>(value: &Resolved<T>) -> impl Iterator<Item = Label> + '_ {
-        value
-            .via
-            .iter()
-            .map(|v| Label::new(v.span, v.note.to_string()))
+        value.via.iter().map(|v| Label::shared(v.span, &v.note))
     }
 }
 
 /// A check over one subject. Rules see placements and the policy only: no files, environment or clock.
 /// `alicloud cn-hangzhou`, `dr alicloud cn-hongkong`; `?` for a region that is not known.
-fn place(role: Option<&str>, provider: &str, region: &Resolution<String>) -> String {
+fn place(role: Option<&str>, provider: &str, region: &Resolution<String>) -> Arc<str> {
     let region = region.as_ref().map_or("?", |r| r.value.as_str());
-    match role {
+    shared(&match role {
         Some(role) => format!("{role} {provider} {region}"),
         None => format!("{provider} {region}"),
-    }
+    })
 }
 
-fn replica_place(replica: &Replica) -> String {
+fn replica_place(replica: &Replica) -> Arc<str> {
     place(
         Some(replica.role.value.as_str()),
         &replica.provider.value,

@@ -53,7 +53,7 @@ pub fn entry(finding: &Finding, sources: &SourceMap) -> Entry {
     let places = finding
         .subject
         .as_ref()
-        .map(|s| s.places.clone())
+        .map(|s| s.places.iter().map(|p| p.to_string()).collect())
         .unwrap_or_default();
     let what = match &finding.subject {
         Some(subject) => format!("{}\u{1f}{}", subject.address, subject.places.join("\u{1e}")),
