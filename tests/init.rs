@@ -84,7 +84,8 @@ fn codes(list: &[(String, String, u64, String)]) -> Vec<(&str, &str)> {
 fn after_init_a_first_check_reports_only_the_real_findings() {
     let repo = copy_repository(&fixture("first-run/repo"));
     let d = repo.path();
-    // Without a configuration, the var file is not read and the manifests are on no cluster.
+    // Without a configuration, the var file is not applied (YL208 says so) and the manifests are
+    // on no cluster.
     let (_, before) = findings(d, &[]);
     assert_eq!(
         codes(&before),
@@ -94,6 +95,7 @@ fn after_init_a_first_check_reports_only_the_real_findings() {
             ("YL204", "envs/prod/main.tf"),
             ("YL204", "k8s/prod/payments.yaml"),
             ("YL204", "k8s/prod/reports.yaml"),
+            ("YL208", "envs/prod/prod.tfvars"),
         ]
     );
 

@@ -18,7 +18,9 @@ use crate::frontends::{
     FileOutput, ParseIssue, Parsed, Unverifiable, clusters, managed, terraform,
 };
 use crate::model::Placement;
-use crate::rules::{self, ParseError, Selection, UnknownSelector, UnresolvedRegion};
+use crate::rules::{
+    self, ParseError, Selection, UnknownSelector, UnloadedVarFile, UnresolvedRegion,
+};
 use crate::source::{SourceFile, SourceMap, Span, relative_display};
 use crate::suppress::baseline::Baseline;
 use crate::suppress::{self, Suppression};
@@ -242,6 +244,12 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
                     .unverifiable
                     .iter()
                     .map(UnresolvedRegion::unverifiable),
+            )
+            .chain(
+                resolved
+                    .unloaded_vars
+                    .iter()
+                    .filter_map(UnloadedVarFile::finding),
             )
             .filter_map(|f| selection.apply(f)),
     );
@@ -468,6 +476,8 @@ struct Resolved {
     placements: Vec<Box<Placement>>,
     issues: Vec<ParseIssue>,
     unverifiable: Vec<crate::frontends::Unverifiable>,
+    /// Var files no root loads (YL208).
+    unloaded_vars: Vec<crate::frontends::UnloadedVars>,
     /// Blocks that create nothing (`count = 0`), for `--verbose`.
     notes: Vec<(String, String)>,
     /// Every `yunlint: allow` comment, and a finding for each that cannot be read.
@@ -583,6 +593,7 @@ fn resolve(
         placements: output.placements,
         issues: output.issues,
         unverifiable: output.unverifiable,
+        unloaded_vars: output.unloaded_vars,
         notes: output.notes,
         suppressions,
         invalid_suppressions,
@@ -636,6 +647,7 @@ fn root_configs(
         out.push(terraform::RootConfig {
             paths: entry.paths.clone(),
             var_files,
+            listed: entry.var_files.clone(),
             vars: entry.vars.clone(),
         });
     }

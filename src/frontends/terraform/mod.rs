@@ -17,6 +17,7 @@ mod resolve;
 pub mod table;
 pub mod terragrunt;
 mod value;
+mod var_files;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -173,6 +174,8 @@ pub struct Inputs<'a> {
 pub struct RootConfig {
     pub paths: globset::GlobSet,
     pub var_files: Vec<TfFile>,
+    /// Every var file the entry names, read or not, with the span of its name in yunlint.toml.
+    pub listed: Vec<(PathBuf, Span)>,
     /// `name`, value, span of the value in yunlint.toml.
     pub vars: Vec<(String, String, Span)>,
 }
@@ -293,14 +296,26 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         );
         values
     };
+    let roots: Vec<PathBuf> = resolver
+        .roots()
+        .into_iter()
+        .filter(|root| !unit_sources.contains(root))
+        .collect();
+    let unloaded_vars = var_files::unloaded(
+        &var_files::Loaders {
+            files: inputs.files,
+            var_files: inputs.var_files,
+            root_configs: inputs.root_configs,
+            project_root: &inputs.project_root,
+        },
+        &resolver,
+        &roots,
+        &unit_defs,
+    );
     // Every root is evaluated on a thread with room for the deepest evaluation.
     resolve::on_root_stacks(|| {
         // Roots are independent: run in parallel, merged in their (sorted) order.
-        let mut runs: Vec<RootOutput> = resolver
-            .roots()
-            .into_iter()
-            .filter(|root| !unit_sources.contains(root))
-            .collect::<Vec<_>>()
+        let mut runs: Vec<RootOutput> = roots
             .par_iter()
             .map(|root| {
                 let run = resolver.run_root(root, root_values(root));
@@ -325,6 +340,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         }));
         let mut out = FileOutput {
             issues,
+            unloaded_vars,
             ..FileOutput::default()
         };
         let mut visited = BTreeSet::new();
