@@ -1,4 +1,3 @@
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::declare_rule;
@@ -83,21 +82,24 @@ impl UnloadedVarFile {
     /// `None` when it sets no such value (the Terraform pass lists only files that do).
     pub fn finding(file: &UnloadedVars) -> Option<Finding> {
         let first = file.sets.first()?;
-        let names: Vec<String> = file.sets.iter().map(|s| format!("`{}`", s.name)).collect();
-        let roots: BTreeSet<&str> = file
-            .sets
-            .iter()
-            .flat_map(|s| s.roots.iter().map(|r| &**r))
-            .collect();
-        let roots: Vec<String> = roots.into_iter().map(|r| format!("`{r}`")).collect();
-        let (values, variables, are) = match file.sets.len() {
-            1 => ("the value", "a variable", "is"),
-            _ => ("the values", "variables", "are"),
+        // Only the first value's roots are named: a union over every value would cost the number
+        // of values times the number of roots, for each file.
+        let (values, are) = match file.sets.len() {
+            1 => ("value", "is"),
+            _ => ("values", "are"),
         };
-        let of_roots = match roots.len() {
+        let roots = match first.roots.len() {
             1 => "root",
             _ => "roots",
         };
+        let message = format!(
+            "no Terraform root loads this var file: its {values} for {} {are} never checked ({roots} \
+             {} declare{} `{}`)",
+            listed(file.sets.iter().map(|s| s.name.as_str()), "variables"),
+            listed(first.roots.iter().map(|r| &**r), "roots"),
+            if first.roots.len() == 1 { "s" } else { "" },
+            first.name,
+        );
         let root = suggested_root(file, &first.roots);
         let help = if file.listed.is_empty() {
             format!(
@@ -123,15 +125,13 @@ impl UnloadedVarFile {
             Finding::new(
                 &Self::META,
                 Label::new(first.span, "never checked"),
-                format!(
-                    "no Terraform root loads this var file: {values} it sets for {}, {variables} of \
-                     {of_roots} {}, {are} never checked",
-                    listed(&names, "variables"),
-                    listed(&roots, "roots"),
-                ),
+                message,
             )
             .with_labels(file.listed.iter().map(|span| {
-                Label::new(*span, "listed here, for an entry whose `paths` match no root")
+                Label::new(
+                    *span,
+                    "listed here, for an entry whose `paths` match no root",
+                )
             }))
             .with_help(help),
         )
@@ -154,16 +154,14 @@ fn suggested_root<'a>(file: &UnloadedVars, roots: &'a [Arc<str>]) -> &'a str {
     }
 }
 
-/// "`a`", "`a` and `b`", "`a`, `b`, `c`, `d`, `e` and 4 more roots".
-fn listed(items: &[String], kind: &str) -> String {
-    match items {
+/// "`a`", "`a` and `b`", "`a`, `b`, `c`, `d`, `e` and 4 more roots": at most [`SHOWN`] formatted.
+fn listed<'a>(items: impl ExactSizeIterator<Item = &'a str>, kind: &str) -> String {
+    let count = items.len();
+    let shown: Vec<String> = items.take(SHOWN).map(|i| format!("`{i}`")).collect();
+    match shown.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
-        _ if items.len() > SHOWN => format!(
-            "{} and {} more {kind}",
-            items[..SHOWN].join(", "),
-            items.len() - SHOWN
-        ),
+        _ if count > SHOWN => format!("{} and {} more {kind}", shown.join(", "), count - SHOWN),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
@@ -209,7 +207,7 @@ mod tests {
         assert_eq!(f.primary.span, Span::new(SourceId(0), 0..4));
         assert_eq!(
             f.message,
-            "no Terraform root loads this var file: the values it sets for `region` and `zone`, variables of roots `envs/dr` and `envs/prod`, are never checked"
+            "no Terraform root loads this var file: its values for `region` and `zone` are never checked (roots `envs/dr` and `envs/prod` declare `region`)"
         );
         assert_eq!(
             f.help.as_deref(),
@@ -228,13 +226,13 @@ mod tests {
         .unwrap();
         assert_eq!(
             f.message,
-            "no Terraform root loads this var file: the value it sets for `region`, a variable of roots `a`, `b`, `c`, `d[1]`, `e` and 2 more roots, is never checked"
+            "no Terraform root loads this var file: its value for `region` is never checked (roots `a`, `b`, `c`, `d[1]`, `e` and 2 more roots declare `region`)"
         );
         assert!(f.help.unwrap().contains("`paths = [\"<root directory>\"]`"));
         let one = UnloadedVarFile::finding(&file("x.tfvars", &[("region", &["."])])).unwrap();
         assert!(
             one.message
-                .ends_with("`region`, a variable of root `.`, is never checked")
+                .ends_with("is never checked (root `.` declares `region`)")
         );
         assert!(one.help.unwrap().contains("`paths = [\".\"]`"));
     }
