@@ -296,6 +296,8 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         );
         values
     };
+    // Every root of the tree: which var files are loaded, and which variables are declared, is
+    // judged over all of them (YL208), whichever a run evaluates.
     let roots: Vec<PathBuf> = resolver
         .roots()
         .into_iter()
