@@ -84,7 +84,8 @@ fn codes(list: &[(String, String, u64, String)]) -> Vec<(&str, &str)> {
 fn after_init_a_first_check_reports_only_the_real_findings() {
     let repo = copy_repository(&fixture("first-run/repo"));
     let d = repo.path();
-    // Without a configuration, the var file is not read and the manifests are on no cluster.
+    // Without a configuration, the var file is not applied (YL208 says so) and the manifests are
+    // on no cluster.
     let (_, before) = findings(d, &[]);
     assert_eq!(
         codes(&before),
@@ -94,6 +95,7 @@ fn after_init_a_first_check_reports_only_the_real_findings() {
             ("YL204", "envs/prod/main.tf"),
             ("YL204", "k8s/prod/payments.yaml"),
             ("YL204", "k8s/prod/reports.yaml"),
+            ("YL208", "envs/prod/prod.tfvars"),
         ]
     );
 
@@ -390,4 +392,59 @@ fn init_reads_as_check_does_never_through_a_link_out_of_the_repository() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("module.x"));
+}
+
+#[test]
+fn after_init_the_var_files_still_reported_are_those_it_left_commented() {
+    let repo = copy_repository(&fixture("terraform-var-files"));
+    let d = repo.path();
+    let yl208 = |list: &[(String, String, u64, String)]| -> Vec<String> {
+        list.iter()
+            .filter(|(code, ..)| code == "YL208")
+            .map(|(_, file, ..)| file.clone())
+            .collect()
+    };
+    // Without a configuration no var file but the auto-loaded ones is applied (the inline
+    // suppression in legacy.tfvars still hides its finding).
+    let (_, before) = findings(d, &["--as-of", "2026-11-23"]);
+    assert_eq!(
+        yl208(&before),
+        [
+            "envs/dr/dr.tfvars",
+            "envs/prod/prod.tfvars",
+            "settings/old/hangzhou.tfvars",
+            "settings/shared.tfvars.json",
+            "settings/staging.tfvars",
+        ]
+    );
+
+    assert_eq!(yunlint(d, &["init"]).status.code(), Some(0));
+    let written = std::fs::read_to_string(d.join("yunlint.toml")).unwrap();
+    assert!(
+        written.contains(
+            "[[terraform.roots]]\npaths = [\"envs/dr\"]\nvar_files = [\"envs/dr/dr.tfvars\"]"
+        ),
+        "{written}"
+    );
+    assert!(
+        written.contains("`yunlint check` reports each other one (YL208)"),
+        "{written}"
+    );
+    // dr.tfvars is applied now (its Hong Kong region is YL201); envs/prod's two var files and
+    // the unmatched ones are left commented, and stay reported.
+    let (_, after) = findings(d, &["--as-of", "2026-11-23"]);
+    assert_eq!(
+        yl208(&after),
+        [
+            "envs/prod/prod.tfvars",
+            "settings/old/hangzhou.tfvars",
+            "settings/shared.tfvars.json",
+            "settings/staging.tfvars",
+        ]
+    );
+    assert!(
+        after.iter().any(|(code, _, _, message)| code == "YL201"
+            && message.contains("`envs/dr:alicloud_db_instance.ledger`")),
+        "{after:#?}"
+    );
 }

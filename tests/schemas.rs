@@ -40,7 +40,13 @@ fn assert_valid(validator: &jsonschema::Validator, doc: &serde_json::Value, what
 #[test]
 fn check_documents_match_their_schema() {
     let schema = validator("check.schema.json");
-    for fixture in ["example-bank", "terraform-paths", "plan", "bad-input"] {
+    for fixture in [
+        "example-bank",
+        "terraform-paths",
+        "terraform-var-files",
+        "plan",
+        "bad-input",
+    ] {
         let doc = document(fixture, &["check", "--format", "json"]);
         assert!(!doc["findings"].as_array().unwrap().is_empty(), "{fixture}");
         assert_valid(&schema, &doc, fixture);
@@ -69,7 +75,13 @@ fn inventory_documents_match_their_schema() {
 #[test]
 fn sarif_logs_match_the_official_schema_and_github_rules() {
     let schema = validator_at(&root().join("tests/schemas/sarif-2.1.0.json"));
-    for fixture in ["example-bank", "terraform-paths", "plan", "bad-input"] {
+    for fixture in [
+        "example-bank",
+        "terraform-paths",
+        "terraform-var-files",
+        "plan",
+        "bad-input",
+    ] {
         let log = document(fixture, &["check", "--format", "sarif"]);
         assert_valid(&schema, &log, fixture);
         // the schema is really enforced: a 0 column (a classic SARIF bug) is refused

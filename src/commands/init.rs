@@ -398,7 +398,7 @@ impl Survey {
                 }
                 (Some(root), files) => {
                     pending.push_str(&format!(
-                        "\n# The root {} has {} var files that Terraform does not load by itself. Keep the entry\n# of the one it is deployed with:\n",
+                        "\n# The root {} has {} var files that Terraform does not load by itself. Keep the entry\n# of the one it is deployed with; `yunlint check` reports each other one (YL208) until it\n# is checked in a run of its own (--var-file), excepted or deleted:\n",
                         quoted(root),
                         files.len()
                     ));
@@ -412,7 +412,7 @@ impl Survey {
                 }
                 (None, files) => {
                     pending.push_str(
-                        "\n# Var files that no Terraform root loads and that could not be matched to one; name the\n# root each is deployed with:\n",
+                        "\n# Var files that no Terraform root loads and that could not be matched to one; name the\n# root each is deployed with (until then `yunlint check` reports each that sets a root's\n# variable, YL208):\n",
                     );
                     for file in files {
                         pending.push_str(&format!(

@@ -48,6 +48,30 @@ pub struct Unverifiable {
     pub unresolved: Unresolved,
 }
 
+/// A var file that no Terraform root loads (not `terraform.tfvars` or `*.auto.tfvars` of a root, not
+/// in a matching `[[terraform.roots]]` entry, not a `--var-file`) but that sets variables the roots
+/// declare: its values reach no placement, reported as YL208.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnloadedVars {
+    /// The file, relative to the project root.
+    pub path: std::sync::Arc<str>,
+    /// Every value it sets for a variable some root declares, in the order written.
+    pub sets: Vec<DeclaredValue>,
+    /// Where `[[terraform.roots]]` entries whose `paths` match no root name it in yunlint.toml.
+    pub listed: Vec<Span>,
+}
+
+/// A var file's value for a variable that roots declare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeclaredValue {
+    pub name: String,
+    /// The value as written.
+    pub span: Span,
+    /// The roots declaring the variable, by directory relative to the project root (`.` for the
+    /// project root itself), sorted.
+    pub roots: std::sync::Arc<[std::sync::Arc<str>]>,
+}
+
 /// What one file (or one pass over several) yields.
 #[derive(Debug, Default)]
 pub struct FileOutput {
@@ -55,6 +79,7 @@ pub struct FileOutput {
     pub placements: Vec<Box<Placement>>,
     pub issues: Vec<ParseIssue>,
     pub unverifiable: Vec<Unverifiable>,
+    pub unloaded_vars: Vec<UnloadedVars>,
     /// What `--verbose` tells about things that were not placed, and why: (subject, reason).
     pub notes: Vec<(String, String)>,
 }
@@ -65,6 +90,7 @@ impl FileOutput {
         self.placements.append(&mut other.placements);
         self.issues.append(&mut other.issues);
         self.unverifiable.append(&mut other.unverifiable);
+        self.unloaded_vars.append(&mut other.unloaded_vars);
         self.notes.append(&mut other.notes);
     }
 }

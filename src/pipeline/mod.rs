@@ -18,7 +18,9 @@ use crate::frontends::{
     FileOutput, ParseIssue, Parsed, Unverifiable, clusters, managed, terraform,
 };
 use crate::model::Placement;
-use crate::rules::{self, ParseError, Selection, UnknownSelector, UnresolvedRegion};
+use crate::rules::{
+    self, ParseError, Selection, UnknownSelector, UnloadedVarFile, UnresolvedRegion,
+};
 use crate::source::{SourceFile, SourceMap, Span, relative_display};
 use crate::suppress::baseline::Baseline;
 use crate::suppress::{self, Suppression};
@@ -243,6 +245,12 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
                     .unverifiable
                     .iter()
                     .map(UnresolvedRegion::unverifiable),
+            )
+            .chain(
+                resolved
+                    .unloaded_vars
+                    .iter()
+                    .filter_map(UnloadedVarFile::finding),
             )
             .filter_map(|f| selection.apply(f)),
     );
@@ -471,6 +479,8 @@ struct Resolved {
     findings: Vec<Finding>,
     issues: Vec<ParseIssue>,
     unverifiable: Vec<crate::frontends::Unverifiable>,
+    /// Var files no root loads (YL208).
+    unloaded_vars: Vec<crate::frontends::UnloadedVars>,
     /// Blocks that create nothing (`count = 0`), for `--verbose`.
     notes: Vec<(String, String)>,
     /// Every `yunlint: allow` comment, and a finding for each that cannot be read.
@@ -605,6 +615,7 @@ fn resolve(
     output.issues.append(&mut terraform.issues);
     output.unverifiable.append(&mut terraform.unverifiable);
     output.notes.append(&mut terraform.notes);
+    output.unloaded_vars.append(&mut terraform.unloaded_vars);
     // The placements of descriptors, plans and manifests, checked once all are placed.
     locate::complete(&mut output.placements, &config.policy);
     let mut manifests = 0;
@@ -639,6 +650,7 @@ fn resolve(
         findings,
         issues: output.issues,
         unverifiable: output.unverifiable,
+        unloaded_vars: output.unloaded_vars,
         notes: output.notes,
         suppressions,
         invalid_suppressions,
@@ -692,6 +704,7 @@ fn root_configs(
         out.push(terraform::RootConfig {
             paths: entry.paths.clone(),
             var_files,
+            listed: entry.var_files.clone(),
             vars: entry.vars.clone(),
         });
     }

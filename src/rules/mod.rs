@@ -19,6 +19,7 @@ mod suppression_without_reason;
 mod uncertified_provider;
 mod unknown_provider;
 mod unknown_region;
+mod unloaded_var_file;
 mod unresolved_region;
 mod unused_suppression;
 mod zone_outside_region;
@@ -43,6 +44,7 @@ pub use suppression_without_reason::SuppressionWithoutReason;
 pub use uncertified_provider::UncertifiedProvider;
 pub use unknown_provider::UnknownProvider;
 pub use unknown_region::UnknownRegion;
+pub use unloaded_var_file::UnloadedVarFile;
 pub use unresolved_region::UnresolvedRegion;
 pub use unused_suppression::UnusedSuppression;
 pub use zone_outside_region::ZoneOutsideRegion;
@@ -238,6 +240,7 @@ pub static RULES: &[&RuleMeta] = &[
     &RegionNotAllowed::META,
     &RegionConstraintConflict::META,
     &ZoneOutsideRegion::META,
+    &UnloadedVarFile::META,
     &ReplicaOutsideJurisdiction::META,
     &MissingDataClass::META,
     &ParseError::META,

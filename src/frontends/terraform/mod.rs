@@ -17,6 +17,7 @@ mod resolve;
 pub mod table;
 pub mod terragrunt;
 mod value;
+mod var_files;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -173,6 +174,8 @@ pub struct Inputs<'a> {
 pub struct RootConfig {
     pub paths: globset::GlobSet,
     pub var_files: Vec<TfFile>,
+    /// Every var file the entry names, read or not, with the span of its name in yunlint.toml.
+    pub listed: Vec<(PathBuf, Span)>,
     /// `name`, value, span of the value in yunlint.toml.
     pub vars: Vec<(String, String, Span)>,
 }
@@ -301,14 +304,28 @@ pub fn resolve<R: Send>(
         );
         values
     };
+    // Every root of the tree: which var files are loaded, and which variables are declared, is
+    // judged over all of them (YL208), whichever a run evaluates.
+    let roots: Vec<PathBuf> = resolver
+        .roots()
+        .into_iter()
+        .filter(|root| !unit_sources.contains(root))
+        .collect();
+    let unloaded_vars = var_files::unloaded(
+        &var_files::Loaders {
+            files: inputs.files,
+            var_files: inputs.var_files,
+            root_configs: inputs.root_configs,
+            project_root: &inputs.project_root,
+        },
+        &resolver,
+        &roots,
+        &unit_defs,
+    );
     // Every root is evaluated on a thread with room for the deepest evaluation.
     resolve::on_root_stacks(|| {
         // Roots are independent: run in parallel, merged in their (sorted) order.
-        let mut runs: Vec<(RootOutput, R)> = resolver
-            .roots()
-            .into_iter()
-            .filter(|root| !unit_sources.contains(root))
-            .collect::<Vec<_>>()
+        let mut runs: Vec<(RootOutput, R)> = roots
             .par_iter()
             .map(|root| {
                 let mut run = resolver.run_root(root, root_values(root));
@@ -335,6 +352,7 @@ pub fn resolve<R: Send>(
         }));
         let mut out = FileOutput {
             issues,
+            unloaded_vars,
             ..FileOutput::default()
         };
         let mut finished = Vec::with_capacity(runs.len());

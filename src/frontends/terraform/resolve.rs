@@ -89,7 +89,7 @@ fn module_key(address: &str) -> String {
 
 /// Whether a directory is inside `.terraform` or `.terragrunt-cache` (downloaded modules are
 /// never roots).
-fn is_downloaded(dir: &Path) -> bool {
+pub(super) fn is_downloaded(dir: &Path) -> bool {
     dir.components()
         .any(|c| c.as_os_str() == ".terraform" || c.as_os_str() == ".terragrunt-cache")
 }
