@@ -190,6 +190,8 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
             .retain(|f| needed_for_terraform(f, &config));
     }
 
+    let roots = roots_needed(options, &context, &config, &discovered.files);
+
     // parse
     let mut inputs = inputs(
         options,
@@ -223,7 +225,7 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
         .collect();
 
     // resolve
-    let resolved = resolve(parsed, options, &config, cwd, &mut sources);
+    let resolved = resolve(parsed, options, &config, roots, cwd, &mut sources);
     read_paths.extend(resolved.also_read.iter().cloned());
     let files = read_paths
         .iter()
@@ -422,6 +424,65 @@ fn needed_for_terraform(file: &discover::DiscoveredFile, config: &Config) -> boo
     }
 }
 
+/// The Terraform roots a run evaluates. `check` with paths and without a baseline reports only
+/// findings that concern them: the roots whose module tree holds a named path, and those that
+/// may declare the cluster of a named manifest (see `terraform::Roots`). Every other run, and
+/// one naming the configuration (whose cluster and root entries reach every root), needs all.
+fn roots_needed(
+    options: &LintOptions,
+    context: &Context,
+    config: &Config,
+    files: &[discover::DiscoveredFile],
+) -> terraform::Roots {
+    if !options.findings_only || options.baseline.is_some() || context.is_whole_root() {
+        return terraform::Roots::All;
+    }
+    let config_file = match &options.config {
+        _ if options.isolated => None,
+        Some(file) => Some(std::fs::canonicalize(file).unwrap_or_else(|_| file.clone())),
+        None => Some(context.root.join(config::CONFIG_FILE_NAME)),
+    };
+    if config_file.is_some_and(|file| context.covers(&file)) {
+        return terraform::Roots::All;
+    }
+    // The Terraform cluster of each manifest read (the first `[[kubernetes.clusters]]` entry whose
+    // paths match it, as the cluster pass maps it).
+    let cluster_of = |path: &Path| {
+        let rel = relative_display(path, &config.root);
+        match config
+            .clusters
+            .iter()
+            .find(|c| c.paths.is_match(&*rel))?
+            .location
+        {
+            config::ClusterLocation::Terraform { ref address, .. } => Some(address.clone()),
+            config::ClusterLocation::Declared { .. } => None,
+        }
+    };
+    let stdin_manifest = context
+        .stdin
+        .iter()
+        .filter(|p| discover::classify(p).is_some_and(|f| f == discover::FileFormat::Yaml));
+    let manifests: Vec<(&Path, String)> = files
+        .iter()
+        .filter(|f| f.format == discover::FileFormat::Yaml)
+        .map(|f| f.path.as_path())
+        .chain(stdin_manifest.map(PathBuf::as_path))
+        .filter_map(|path| Some((path, cluster_of(path)?)))
+        .collect();
+    let clusters: BTreeSet<String> = manifests
+        .iter()
+        .filter(|(path, _)| context.covers(path))
+        .map(|(_, address)| address.clone())
+        .collect();
+    let used_clusters: BTreeSet<String> = manifests.into_iter().map(|(_, a)| a).collect();
+    terraform::Roots::Concerning {
+        paths: context.named.clone(),
+        clusters: clusters.into_iter().collect(),
+        used_clusters: used_clusters.into_iter().collect(),
+    }
+}
+
 fn inputs(
     options: &LintOptions,
     context: &Context,
@@ -483,6 +544,7 @@ fn resolve(
     parsed: Vec<read::ReadFile>,
     options: &LintOptions,
     config: &Config,
+    roots: terraform::Roots,
     cwd: &Path,
     sources: &mut SourceMap,
 ) -> Resolved {
@@ -559,6 +621,7 @@ fn resolve(
             downloaded,
             units: &units.units,
             root_configs: &root_configs,
+            roots,
         }));
     }
     // The declarations are the largest structure of a run: gone before the next pass.

@@ -14,6 +14,7 @@ mod json;
 mod module;
 mod native;
 mod resolve;
+mod select;
 pub mod table;
 pub mod terragrunt;
 mod value;
@@ -28,6 +29,7 @@ use self::decl::Decls;
 use self::module::ModuleDef;
 pub use self::resolve::RootValue;
 use self::resolve::{Resolver, RootOutput, cli_value, config_value, tfvars_values};
+pub use self::select::Roots;
 use super::{FileOutput, ParseIssue};
 use crate::source::{SourceFile, SourceId, Span};
 
@@ -167,6 +169,8 @@ pub struct Inputs<'a> {
     pub units: &'a [terragrunt::Unit],
     /// `[[terraform.roots]]`: values for the roots they match.
     pub root_configs: &'a [RootConfig],
+    /// The roots and units to evaluate.
+    pub roots: Roots,
 }
 
 /// One `[[terraform.roots]]` entry, its var files read.
@@ -199,7 +203,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
     // A unit's module, with the Terraform its `generate` blocks write, is a root of its own.
     let unit_sources = terragrunt::sources(inputs.units);
     let mut unit_defs = Vec::new();
-    for unit in inputs.units {
+    for (index, unit) in inputs.units.iter().enumerate() {
         match by_dir.get(&unit.source_dir) {
             Some(_) => {
                 // the module's files, but not a copy of what the unit's `generate` blocks write
@@ -212,7 +216,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
                     .map(|f| &f.decls)
                     .collect();
                 files.extend(unit.generated.iter());
-                unit_defs.push((unit, ModuleDef::read(unit.source_dir.clone(), &files)));
+                unit_defs.push((index, unit, ModuleDef::read(unit.source_dir.clone(), &files)));
             }
             None => issues.push(
                 ParseIssue::new(
@@ -237,6 +241,15 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             .map(|m| (m.root, m.dirs))
             .collect(),
     };
+    let selected = select::select(
+        &inputs.roots,
+        &select::World {
+            resolver: &resolver,
+            units: &unit_defs,
+            root_configs: inputs.root_configs,
+            var_files: inputs.var_files,
+        },
+    );
     let root_values = |root: &Path| -> Vec<RootValue> {
         // Terraform's precedence, lowest first: terraform.tfvars, terraform.tfvars.json,
         // *.auto.tfvars and *.auto.tfvars.json in lexical order, then --var-file and --var in the
@@ -299,7 +312,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         let mut runs: Vec<RootOutput> = resolver
             .roots()
             .into_iter()
-            .filter(|root| !unit_sources.contains(root))
+            .filter(|root| !unit_sources.contains(root) && selected.dir(root))
             .collect::<Vec<_>>()
             .par_iter()
             .map(|root| {
@@ -309,20 +322,25 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             })
             .collect();
         // Terragrunt passes `inputs` as `TF_VAR_` variables: below every tfvars file and flag.
-        runs.extend(unit_defs.iter().map(|(unit, def)| {
-            let mut values: Vec<RootValue> = unit
-                .inputs
+        runs.extend(
+            unit_defs
                 .iter()
-                .map(|v| RootValue {
-                    name: v.name.clone(),
-                    value: v.value.clone(),
-                })
-                .collect();
-            values.extend(root_values(&unit.dir));
-            let run = resolver.run_unit(&unit.dir, def, values);
-            crate::progress::root_evaluated();
-            run
-        }));
+                .filter(|(index, _, _)| selected.unit(*index))
+                .map(|(_, unit, def)| {
+                    let mut values: Vec<RootValue> = unit
+                        .inputs
+                        .iter()
+                        .map(|v| RootValue {
+                            name: v.name.clone(),
+                            value: v.value.clone(),
+                        })
+                        .collect();
+                    values.extend(root_values(&unit.dir));
+                    let run = resolver.run_unit(&unit.dir, def, values);
+                    crate::progress::root_evaluated();
+                    run
+                }),
+        );
         let mut out = FileOutput {
             issues,
             ..FileOutput::default()
@@ -331,7 +349,13 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
         for run in runs {
             merge(&mut out, &mut visited, run);
         }
-        while let Some(dir) = resolver.unvisited(&visited).into_iter().next() {
+        // (a run with paths evaluates those its selection holds: every evaluation that could
+        // visit one of them is selected with it, so it is unvisited exactly when in a full run)
+        while let Some(dir) = resolver
+            .unvisited(&visited)
+            .into_iter()
+            .find(|d| selected.dir(d))
+        {
             let run = resolver.run_root(&dir, Vec::new());
             merge(&mut out, &mut visited, run);
         }
