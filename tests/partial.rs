@@ -101,7 +101,8 @@ fn assert_partial_run_is_exact(dir: &Path, paths: &[&str], stdin: Option<&str>) 
         paths.join(" ")
     );
     let partial: Value = serde_json::from_str(&partial).unwrap();
-    if stdin.is_none() {
+    // (the full run is the same command without paths: not with standard input or flags)
+    if stdin.is_none() && !paths.iter().any(|p| p.starts_with('-')) {
         let named: Vec<&str> = paths.iter().map(|p| p.trim_end_matches('/')).collect();
         assert_eq!(
             partial["findings"].as_array().unwrap(),
@@ -201,6 +202,14 @@ fn a_named_manifest_is_judged_with_the_root_that_creates_its_cluster() {
 }
 
 #[test]
+fn a_named_descriptor_needs_no_terraform() {
+    let dir = fixture("partial-roots");
+    let report = assert_partial_run_is_exact(&dir, &["services/reports.deploy.toml"], None);
+    assert_eq!(addresses(&report), ["services/reports.deploy.toml#reports"]);
+    assert!(evaluated(&dir, &["services/reports.deploy.toml"]).is_empty());
+}
+
+#[test]
 fn a_named_directory_is_judged_with_every_root_its_files_reach() {
     let dir = fixture("partial-roots");
     for (paths, roots) in [
@@ -215,6 +224,21 @@ fn a_named_directory_is_judged_with_every_root_its_files_reach() {
         assert_partial_run_is_exact(&dir, paths, None);
         assert_eq!(evaluated(&dir, paths), roots, "{paths:?}");
     }
+}
+
+#[test]
+fn naming_the_configuration_or_a_var_file_evaluates_every_root() {
+    let dir = fixture("partial-roots");
+    let every = ["envs/dr", "envs/prod", "envs/test", "modules/loop-a"];
+    assert_partial_run_is_exact(&dir, &["yunlint.toml"], None);
+    assert_eq!(evaluated(&dir, &["yunlint.toml"]), every);
+    let var_file = [
+        "--var-file",
+        "envs/prod/terraform.tfvars",
+        "envs/prod/terraform.tfvars",
+    ];
+    assert_partial_run_is_exact(&dir, &var_file, None);
+    assert_eq!(evaluated(&dir, &var_file), every);
 }
 
 #[test]
