@@ -35,39 +35,31 @@ pub enum Roots {
     },
 }
 
-/// One evaluation of a Terraform pass: a root module, a Terragrunt unit, or a module directory no
-/// root reaches (evaluated on its own).
+/// One evaluation of a Terraform pass (a root module or a module directory no root reaches, which
+/// is evaluated on its own; a Terragrunt unit), or a module a remote call may name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Entry {
+enum Node {
     Dir(PathBuf),
     Unit(usize),
+    /// What a call of a remote source may instantiate: any module `terraform init` downloaded.
+    Downloaded,
 }
 
 /// The evaluations a run makes; `None` stands for all of them.
-pub(super) struct Selected(Option<BTreeSet<Entry>>);
+pub(super) struct Selected(Option<BTreeSet<Node>>);
 
 impl Selected {
     pub(super) fn dir(&self, dir: &Path) -> bool {
         self.0
             .as_ref()
-            .is_none_or(|s| s.contains(&Entry::Dir(dir.to_path_buf())))
+            .is_none_or(|s| s.contains(&Node::Dir(dir.to_path_buf())))
     }
 
     pub(super) fn unit(&self, index: usize) -> bool {
         self.0
             .as_ref()
-            .is_none_or(|s| s.contains(&Entry::Unit(index)))
+            .is_none_or(|s| s.contains(&Node::Unit(index)))
     }
-}
-
-/// What one evaluation's output can point into.
-struct Reach {
-    /// The evaluation's own directory (the prefix of its addresses).
-    dir: PathBuf,
-    /// Module directories it may instantiate, its own among them.
-    modules: BTreeSet<PathBuf>,
-    /// Other files its values come from.
-    files: Vec<PathBuf>,
 }
 
 pub(super) struct World<'w, 'a> {
@@ -77,6 +69,10 @@ pub(super) struct World<'w, 'a> {
     pub var_files: &'w [TfFile],
 }
 
+/// The evaluations whose findings can concern the paths of `roots`. An evaluation's findings lie
+/// in the files of the module directories it may instantiate and in its own values' files, so it
+/// is needed when one of those holds a named path: the evaluations are found by walking the
+/// module calls backwards from the directories the paths touch, which is linear in the calls.
 pub(super) fn select(roots: &Roots, world: &World<'_, '_>) -> Selected {
     let Roots::Concerning {
         paths,
@@ -97,90 +93,124 @@ pub(super) fn select(roots: &Roots, world: &World<'_, '_>) -> Selected {
     }
     let resolver = world.resolver;
     let root = &resolver.project_root;
-    let mut reach: BTreeMap<Entry, Reach> = BTreeMap::new();
-    for (dir, module) in &resolver.modules {
-        if is_downloaded(dir) {
-            continue;
+
+    // Who may instantiate whom: a local source is followed; a remote one may name any module
+    // downloaded for any root.
+    let mut callers: BTreeMap<Node, BTreeSet<Node>> = BTreeMap::new();
+    let mut calls = |caller: Node, def: &ModuleDef<'_>| {
+        for call in &def.calls {
+            let Some((source, _)) = &call.source else {
+                continue;
+            };
+            let callee = if is_local_source(source) {
+                Node::Dir(lexical_join(&def.dir, source))
+            } else {
+                Node::Downloaded
+            };
+            callers.entry(callee).or_default().insert(caller.clone());
         }
-        reach.insert(
-            Entry::Dir(dir.clone()),
-            Reach {
-                dir: dir.clone(),
-                modules: modules_reached(resolver, module),
-                // a root's tfvars are in its directory; `[[terraform.roots]]` adds its var files
-                files: root_config_files(world.root_configs, dir, root),
-            },
-        );
+    };
+    for (dir, def) in &resolver.modules {
+        calls(Node::Dir(dir.clone()), def);
     }
-    for (index, unit, def) in world.units {
-        let mut files = unit.files.clone();
-        files.extend(root_config_files(world.root_configs, &unit.dir, root));
-        reach.insert(
-            Entry::Unit(*index),
-            Reach {
-                dir: unit.dir.clone(),
-                modules: modules_reached(resolver, def),
-                files,
-            },
-        );
+    for (index, _, def) in world.units {
+        calls(Node::Unit(*index), def);
+    }
+    for (index, unit, _) in world.units {
+        callers
+            .entry(Node::Dir(unit.source_dir.clone()))
+            .or_default()
+            .insert(Node::Unit(*index));
+    }
+    for dir in resolver.downloaded.values().flat_map(|d| d.values()) {
+        callers
+            .entry(Node::Dir(dir.clone()))
+            .or_default()
+            .insert(Node::Downloaded);
     }
 
-    let mut selected: BTreeSet<Entry> = reach
-        .iter()
-        .filter(|(_, r)| {
-            touches(&r.dir, true)
-                || r.modules.iter().any(|m| touches(m, true))
-                || r.files.iter().any(|f| touches(f, false))
-        })
-        .map(|(e, _)| e.clone())
+    // Every evaluation, with its directory (the prefix of its addresses) and a unit's files.
+    let mut evaluations: Vec<(Node, &Path, &[PathBuf])> = resolver
+        .modules
+        .keys()
+        .filter(|dir| !is_downloaded(dir))
+        .map(|dir| (Node::Dir(dir.clone()), dir.as_path(), &[][..]))
         .collect();
-    let declaring = |address: &str| -> Option<BTreeSet<Entry>> {
+    evaluations.extend(world.units.iter().map(|(index, unit, _)| {
+        (
+            Node::Unit(*index),
+            unit.dir.as_path(),
+            unit.files.as_slice(),
+        )
+    }));
+    // What the paths touch: module directories (whose every caller is then needed), and
+    // evaluations through their own values (a root's tfvars, `[[terraform.roots]]` var files, a
+    // unit's Terragrunt files) or their directory.
+    let mut touched: Vec<Node> = resolver
+        .modules
+        .keys()
+        .filter(|dir| touches(dir, true))
+        .map(|dir| Node::Dir(dir.clone()))
+        .collect();
+    for (node, dir, own_files) in &evaluations {
+        if touches(dir, true)
+            || own_files.iter().any(|f| touches(f, false))
+            || root_config_files(world.root_configs, dir, root).any(|f| touches(f, false))
+        {
+            touched.push(node.clone());
+        }
+    }
+
+    // Closed under callers: every evaluation that may visit a selected module directory is
+    // selected with it, so that the directory is unvisited (and evaluated on its own) exactly
+    // when it is in a full run.
+    let mut selected: BTreeSet<Node> = BTreeSet::new();
+    let close = |selected: &mut BTreeSet<Node>, start: &[Node]| {
+        let mut stack = start.to_vec();
+        while let Some(node) = stack.pop() {
+            if selected.insert(node.clone()) {
+                stack.extend(callers.get(&node).into_iter().flatten().cloned());
+            }
+        }
+    };
+    close(&mut selected, &touched);
+
+    let declaring = |address: &str| -> Option<Vec<Node>> {
         let (dir, _) = address.split_once(':')?;
         // A `:` inside an instance key could make another root's address match: unknown.
         if dir.contains(['[', '"']) {
             return None;
         }
         Some(
-            reach
+            evaluations
                 .iter()
-                .filter(|(_, r)| {
-                    let rel = crate::source::relative_display(&r.dir, root);
+                .filter(|(_, d, _)| {
+                    let rel = crate::source::relative_display(d, root);
                     *rel == *dir || rel == "."
                 })
-                .map(|(e, _)| e.clone())
+                .map(|(node, _, _)| node.clone())
                 .collect(),
         )
     };
     for address in clusters {
         match declaring(address) {
-            Some(entries) => selected.extend(entries),
+            Some(nodes) => close(&mut selected, &nodes),
             None => return Selected(None),
         }
     }
-    let used: Vec<Option<BTreeSet<Entry>>> = used_clusters.iter().map(|a| declaring(a)).collect();
-    // Until nothing changes: the other roots that may declare a cluster one selected root may
-    // declare, and every evaluation that may reach a selected module directory (its visit decides
-    // whether that directory is evaluated on its own).
+    // The first evaluation in the run's order that declares a cluster creates it: every other
+    // that may declare a cluster one selected evaluation may declare is selected too.
+    let used: Vec<Option<Vec<Node>>> = used_clusters.iter().map(|a| declaring(a)).collect();
     loop {
         let before = selected.len();
-        for entries in &used {
-            match entries {
-                Some(entries) if entries.is_disjoint(&selected) => {}
-                Some(entries) => selected.extend(entries.iter().cloned()),
+        for nodes in &used {
+            match nodes {
+                Some(nodes) if nodes.iter().any(|n| selected.contains(n)) => {
+                    close(&mut selected, nodes);
+                }
+                Some(_) => {}
                 None if selected.is_empty() => {}
                 None => return Selected(None),
-            }
-        }
-        let dirs: Vec<PathBuf> = selected
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Dir(d) => Some(d.clone()),
-                Entry::Unit(_) => None,
-            })
-            .collect();
-        for (entry, r) in &reach {
-            if !selected.contains(entry) && dirs.iter().any(|d| r.modules.contains(d)) {
-                selected.insert(entry.clone());
             }
         }
         if selected.len() == before {
@@ -189,9 +219,9 @@ pub(super) fn select(roots: &Roots, world: &World<'_, '_>) -> Selected {
     }
     // A root at the project root has addresses without a prefix: another root's may stand for
     // them in the cluster index.
-    if selected
+    if evaluations
         .iter()
-        .any(|e| reach.get(e).is_some_and(|r| r.dir == *root))
+        .any(|(node, dir, _)| *dir == root.as_path() && selected.contains(node))
     {
         return Selected(None);
     }
@@ -199,41 +229,14 @@ pub(super) fn select(roots: &Roots, world: &World<'_, '_>) -> Selected {
 }
 
 /// The var files of the `[[terraform.roots]]` entries that match a root.
-fn root_config_files(configs: &[RootConfig], dir: &Path, root: &Path) -> Vec<PathBuf> {
+fn root_config_files<'c>(
+    configs: &'c [RootConfig],
+    dir: &Path,
+    root: &Path,
+) -> impl Iterator<Item = &'c Path> {
     let rel = crate::source::relative_display(dir, root);
     configs
         .iter()
-        .filter(|c| c.paths.is_match(&*rel))
-        .flat_map(|c| c.var_files.iter().map(|f| f.path.to_path_buf()))
-        .collect()
-}
-
-/// Every module directory an evaluation of `start` may instantiate: local sources followed, and a
-/// remote one standing for every module `terraform init` downloaded for the evaluation's root.
-fn modules_reached(resolver: &Resolver<'_>, start: &ModuleDef<'_>) -> BTreeSet<PathBuf> {
-    let downloaded = resolver.downloaded.get(&start.dir);
-    let mut reached = BTreeSet::from([start.dir.clone()]);
-    let mut stack = vec![start];
-    while let Some(module) = stack.pop() {
-        for call in &module.calls {
-            let Some((source, _)) = &call.source else {
-                continue;
-            };
-            let children: Vec<PathBuf> = if is_local_source(source) {
-                vec![lexical_join(&module.dir, source)]
-            } else {
-                downloaded
-                    .map(|d| d.values().cloned().collect())
-                    .unwrap_or_default()
-            };
-            for child in children {
-                if let Some(def) = resolver.modules.get(&child)
-                    && reached.insert(child)
-                {
-                    stack.push(def);
-                }
-            }
-        }
-    }
-    reached
+        .filter(move |c| c.paths.is_match(&*rel))
+        .flat_map(|c| c.var_files.iter().map(|f| &*f.path))
 }
