@@ -186,11 +186,14 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
         // standard input stands for that file
         discovered.files.retain(|f| f.path != *stdin);
     }
-    if options.findings_only && options.baseline.is_none() && names_terraform_only(&context) {
+    if reports_named_paths_only(options, &context) {
+        let all_manifests = names_manifests(&context);
         discovered
             .files
-            .retain(|f| needed_for_terraform(f, &config));
+            .retain(|f| needed_for_named(f, &config, &context, all_manifests));
     }
+
+    let roots = roots_needed(options, &context, &config, &discovered.files);
 
     // parse
     let mut inputs = inputs(
@@ -226,7 +229,15 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
 
     // resolve
     // resolve and check the placements
-    let resolved = resolve(parsed, options, &config, &selection, cwd, &mut sources);
+    let resolved = resolve(
+        parsed,
+        options,
+        &config,
+        &selection,
+        roots,
+        cwd,
+        &mut sources,
+    );
     read_paths.extend(resolved.also_read.iter().cloned());
     let files = read_paths
         .iter()
@@ -392,34 +403,46 @@ fn load_baseline(path: &Path, limit: u64) -> Result<Baseline, Failure> {
     Baseline::parse(&text).map_err(failed)
 }
 
-/// The discovered files, standard input, then `--var-file` files.
-/// Whether every named path is a Terraform or Terragrunt file (a pre-commit run on `.tf` changes).
-fn names_terraform_only(context: &Context) -> bool {
-    !context.is_whole_root()
-        && context.named.iter().all(|path| {
-            discover::classify(path).is_some_and(|format| {
-                matches!(
-                    format,
-                    discover::FileFormat::Terraform
-                        | discover::FileFormat::TerraformVars
-                        | discover::FileFormat::TerraformJson
-                        | discover::FileFormat::TerraformVarsJson
-                        | discover::FileFormat::Terragrunt
-                )
-            })
-        })
+/// Whether a run reports only the findings that concern its paths, and may leave out what cannot
+/// have one: `check` with paths and without a baseline, unless it names the configuration (whose
+/// clusters, roots and exceptions reach every file).
+fn reports_named_paths_only(options: &LintOptions, context: &Context) -> bool {
+    if !options.findings_only || options.baseline.is_some() || context.is_whole_root() {
+        return false;
+    }
+    let config_file = match &options.config {
+        _ if options.isolated => None,
+        Some(file) => Some(std::fs::canonicalize(file).unwrap_or_else(|_| file.clone())),
+        None => Some(context.root.join(config::CONFIG_FILE_NAME)),
+    };
+    !config_file.is_some_and(|file| context.covers(&file))
 }
 
-/// Whether a run that names only Terraform files needs this file to judge them as the full run
-/// does. No step of a Terraform placement's chain lies in a descriptor or a manifest, and a
-/// manifest's chain reaches Terraform only through a cluster that `[[kubernetes.clusters]]`
-/// gives by the address of its Terraform resource: the descriptors, and the manifests of every
-/// other cluster, cannot have a finding such a run reports, so they are not read (on a large
-/// monorepo, most of the parse).
-fn needed_for_terraform(file: &discover::DiscoveredFile, config: &Config) -> bool {
+/// Whether a named path may be or hold a manifest: a directory, a YAML file, or a file of no
+/// format yunlint reads (it may be anything).
+fn names_manifests(context: &Context) -> bool {
+    context.named.iter().any(|path| {
+        path.is_dir()
+            || discover::classify(path).is_none_or(|format| format == discover::FileFormat::Yaml)
+    })
+}
+
+/// Whether a run reporting on the named paths needs this file to judge them as the full run
+/// does. A descriptor's findings lie in it alone (and the configuration): only a named one is
+/// read. No step of a Terraform placement's chain lies in a manifest, and a manifest's chain
+/// reaches Terraform only through a cluster that `[[kubernetes.clusters]]` gives by the address
+/// of its Terraform resource: unless a manifest may be named (another manifest's volume may be in
+/// its chain), the manifests of every other cluster are not read (on a large monorepo, most of
+/// the parse).
+fn needed_for_named(
+    file: &discover::DiscoveredFile,
+    config: &Config,
+    context: &Context,
+    all_manifests: bool,
+) -> bool {
     match file.format {
-        discover::FileFormat::Descriptor => false,
-        discover::FileFormat::Yaml => {
+        discover::FileFormat::Descriptor => context.covers(&file.path),
+        discover::FileFormat::Yaml if !all_manifests => {
             let rel = relative_display(&file.path, &config.root);
             config.clusters.iter().any(|c| {
                 matches!(c.location, config::ClusterLocation::Terraform { .. })
@@ -430,6 +453,58 @@ fn needed_for_terraform(file: &discover::DiscoveredFile, config: &Config) -> boo
     }
 }
 
+/// The Terraform roots a run evaluates. `check` with paths and without a baseline reports only
+/// findings that concern them: the roots whose module tree holds a named path, and those that
+/// may declare the cluster of a named manifest (see `terraform::Roots`). Every other run, and
+/// one naming the configuration (whose cluster and root entries reach every root), needs all.
+fn roots_needed(
+    options: &LintOptions,
+    context: &Context,
+    config: &Config,
+    files: &[discover::DiscoveredFile],
+) -> terraform::Roots {
+    if !reports_named_paths_only(options, context) {
+        return terraform::Roots::All;
+    }
+    // The Terraform cluster of each manifest read (the first `[[kubernetes.clusters]]` entry whose
+    // paths match it, as the cluster pass maps it).
+    let cluster_of = |path: &Path| {
+        let rel = relative_display(path, &config.root);
+        match config
+            .clusters
+            .iter()
+            .find(|c| c.paths.is_match(&*rel))?
+            .location
+        {
+            config::ClusterLocation::Terraform { ref address, .. } => Some(address.clone()),
+            config::ClusterLocation::Declared { .. } => None,
+        }
+    };
+    let stdin_manifest = context
+        .stdin
+        .iter()
+        .filter(|p| discover::classify(p).is_some_and(|f| f == discover::FileFormat::Yaml));
+    let manifests: Vec<(&Path, String)> = files
+        .iter()
+        .filter(|f| f.format == discover::FileFormat::Yaml)
+        .map(|f| f.path.as_path())
+        .chain(stdin_manifest.map(PathBuf::as_path))
+        .filter_map(|path| Some((path, cluster_of(path)?)))
+        .collect();
+    let clusters: BTreeSet<String> = manifests
+        .iter()
+        .filter(|(path, _)| context.covers(path))
+        .map(|(_, address)| address.clone())
+        .collect();
+    let used_clusters: BTreeSet<String> = manifests.into_iter().map(|(_, a)| a).collect();
+    terraform::Roots::Concerning {
+        paths: context.named.clone(),
+        clusters: clusters.into_iter().collect(),
+        used_clusters: used_clusters.into_iter().collect(),
+    }
+}
+
+/// The discovered files, standard input, then `--var-file` files.
 fn inputs(
     options: &LintOptions,
     context: &Context,
@@ -502,6 +577,7 @@ fn resolve(
     options: &LintOptions,
     config: &Config,
     selection: &Selection,
+    roots: terraform::Roots,
     cwd: &Path,
     sources: &mut SourceMap,
 ) -> Resolved {
@@ -599,6 +675,7 @@ fn resolve(
                 downloaded,
                 units: &units.units,
                 root_configs: &root_configs,
+                roots,
             },
             &finish,
         );

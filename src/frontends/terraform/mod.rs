@@ -14,6 +14,7 @@ mod json;
 mod module;
 mod native;
 mod resolve;
+mod select;
 pub mod table;
 pub mod terragrunt;
 mod value;
@@ -29,6 +30,7 @@ use self::decl::Decls;
 use self::module::ModuleDef;
 pub use self::resolve::RootValue;
 use self::resolve::{Resolver, RootOutput, cli_value, config_value, tfvars_values};
+pub use self::select::Roots;
 use super::{FileOutput, ParseIssue};
 use crate::source::{SourceFile, SourceId, Span};
 
@@ -168,6 +170,8 @@ pub struct Inputs<'a> {
     pub units: &'a [terragrunt::Unit],
     /// `[[terraform.roots]]`: values for the roots they match.
     pub root_configs: &'a [RootConfig],
+    /// The roots and units to evaluate.
+    pub roots: Roots,
 }
 
 /// One `[[terraform.roots]]` entry, its var files read.
@@ -210,7 +214,7 @@ pub fn resolve<R: Send>(
     // A unit's module, with the Terraform its `generate` blocks write, is a root of its own.
     let unit_sources = terragrunt::sources(inputs.units);
     let mut unit_defs = Vec::new();
-    for unit in inputs.units {
+    for (index, unit) in inputs.units.iter().enumerate() {
         match by_dir.get(&unit.source_dir) {
             Some(_) => {
                 // the module's files, but not a copy of what the unit's `generate` blocks write
@@ -223,7 +227,7 @@ pub fn resolve<R: Send>(
                     .map(|f| &f.decls)
                     .collect();
                 files.extend(unit.generated.iter());
-                unit_defs.push((unit, ModuleDef::read(unit.source_dir.clone(), &files)));
+                unit_defs.push((index, unit, ModuleDef::read(unit.source_dir.clone(), &files)));
             }
             None => issues.push(
                 ParseIssue::new(
@@ -248,6 +252,15 @@ pub fn resolve<R: Send>(
             .map(|m| (m.root, m.dirs))
             .collect(),
     };
+    let selected = select::select(
+        &inputs.roots,
+        &select::World {
+            resolver: &resolver,
+            units: &unit_defs,
+            root_configs: inputs.root_configs,
+            var_files: inputs.var_files,
+        },
+    );
     let root_values = |root: &Path| -> Vec<RootValue> {
         // Terraform's precedence, lowest first: terraform.tfvars, terraform.tfvars.json,
         // *.auto.tfvars and *.auto.tfvars.json in lexical order, then --var-file and --var in the
@@ -326,6 +339,9 @@ pub fn resolve<R: Send>(
     resolve::on_root_stacks(|| {
         // Roots are independent: run in parallel, merged in their (sorted) order.
         let mut runs: Vec<(RootOutput, R)> = roots
+            .iter()
+            .filter(|root| selected.dir(root))
+            .collect::<Vec<_>>()
             .par_iter()
             .map(|root| {
                 let mut run = resolver.run_root(root, root_values(root));
@@ -335,21 +351,26 @@ pub fn resolve<R: Send>(
             })
             .collect();
         // Terragrunt passes `inputs` as `TF_VAR_` variables: below every tfvars file and flag.
-        runs.extend(unit_defs.iter().map(|(unit, def)| {
-            let mut values: Vec<RootValue> = unit
-                .inputs
+        runs.extend(
+            unit_defs
                 .iter()
-                .map(|v| RootValue {
-                    name: v.name.clone(),
-                    value: v.value.clone(),
-                })
-                .collect();
-            values.extend(root_values(&unit.dir));
-            let mut run = resolver.run_unit(&unit.dir, def, values);
-            let finished = finish(&mut run.output);
-            crate::progress::root_evaluated();
-            (run, finished)
-        }));
+                .filter(|(index, _, _)| selected.unit(*index))
+                .map(|(_, unit, def)| {
+                    let mut values: Vec<RootValue> = unit
+                        .inputs
+                        .iter()
+                        .map(|v| RootValue {
+                            name: v.name.clone(),
+                            value: v.value.clone(),
+                        })
+                        .collect();
+                    values.extend(root_values(&unit.dir));
+                    let mut run = resolver.run_unit(&unit.dir, def, values);
+                    let finished = finish(&mut run.output);
+                    crate::progress::root_evaluated();
+                    (run, finished)
+                }),
+        );
         let mut out = FileOutput {
             issues,
             unloaded_vars,
@@ -361,7 +382,13 @@ pub fn resolve<R: Send>(
             merge(&mut out, &mut visited, run);
             finished.push(result);
         }
-        while let Some(dir) = resolver.unvisited(&visited).into_iter().next() {
+        // (a run with paths evaluates those its selection holds: every evaluation that could
+        // visit one of them is selected with it, so it is unvisited exactly when in a full run)
+        while let Some(dir) = resolver
+            .unvisited(&visited)
+            .into_iter()
+            .find(|d| selected.dir(d))
+        {
             let mut run = resolver.run_root(&dir, Vec::new());
             finished.push(finish(&mut run.output));
             merge(&mut out, &mut visited, run);

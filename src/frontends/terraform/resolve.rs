@@ -100,7 +100,7 @@ struct Instance<'l> {
     scope: Rc<Scope<'l>>,
 }
 
-fn lexical_join(dir: &Path, rel: &str) -> PathBuf {
+pub(super) fn lexical_join(dir: &Path, rel: &str) -> PathBuf {
     let mut out = PathBuf::new();
     for c in dir.join(rel).components() {
         match c {
@@ -114,7 +114,7 @@ fn lexical_join(dir: &Path, rel: &str) -> PathBuf {
     out
 }
 
-fn is_local_source(source: &str) -> bool {
+pub(super) fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../")
 }
 

@@ -67,6 +67,9 @@ pub struct Unit {
     pub generated_names: Vec<String>,
     /// `inputs`, lowest precedence first.
     pub inputs: Vec<RootValue>,
+    /// The Terragrunt files it was read from (its own, and those it includes or reads): the
+    /// chains of its inputs and generated Terraform point into these only.
+    pub files: Vec<PathBuf>,
 }
 
 /// What the Terragrunt pass found.
@@ -103,9 +106,13 @@ pub fn units(
             issues: &mut out.issues,
             read_chains: BTreeMap::new(),
             unknown_locals: Vec::new(),
+            opened: vec![file.path.to_path_buf()],
         };
         match reader.unit(file) {
-            Some(Ok(unit)) => out.units.push(unit),
+            Some(Ok(mut unit)) => {
+                unit.files = reader.opened;
+                out.units.push(unit);
+            }
             Some(Err(unverifiable)) => out.unverifiable.push(unverifiable),
             None => {}
         }
@@ -123,6 +130,8 @@ struct Reader<'r, 'l> {
     read_chains: BTreeMap<String, BTreeMap<String, Vec<Via>>>,
     /// Unknown locals that `generate` contents use, as variables of the unit, with the reason.
     unknown_locals: Vec<(String, Reason)>,
+    /// Every file this unit's reading opened.
+    opened: Vec<PathBuf>,
 }
 
 /// The unit a file is evaluated for: Terragrunt's functions answer for it even in an included file.
@@ -248,6 +257,9 @@ impl Visit for Rewrites {
 
 impl Reader<'_, '_> {
     fn file(&mut self, path: &Path) -> Option<TgFile> {
+        if !self.opened.iter().any(|p| p == path) {
+            self.opened.push(path.to_path_buf());
+        }
         if let Some(f) = self.known.get(path) {
             return Some(f.clone());
         }
@@ -402,6 +414,7 @@ impl Reader<'_, '_> {
                 generated,
                 generated_names,
                 inputs,
+                files: Vec::new(),
             }));
         };
         let address = crate::source::relative_display(&unit_dir, self.root);
@@ -466,6 +479,7 @@ impl Reader<'_, '_> {
             generated,
             generated_names,
             inputs,
+            files: Vec::new(),
         }))
     }
 

@@ -43,7 +43,7 @@ pub fn unloaded(
     inputs: &Loaders<'_>,
     resolver: &Resolver<'_>,
     roots: &[PathBuf],
-    units: &[(&terragrunt::Unit, ModuleDef<'_>)],
+    units: &[(usize, &terragrunt::Unit, ModuleDef<'_>)],
 ) -> Vec<UnloadedVars> {
     let rel = |dir: &Path| -> Arc<str> { relative_display(dir, inputs.project_root).into() };
     let evaluated: Vec<EvaluatedRoot<'_>> = roots
@@ -54,7 +54,7 @@ pub fn unloaded(
                 module: resolver.modules.get(dir)?,
             })
         })
-        .chain(units.iter().map(|(unit, def)| EvaluatedRoot {
+        .chain(units.iter().map(|(_, unit, def)| EvaluatedRoot {
             rel: rel(&unit.dir),
             module: def,
         }))
