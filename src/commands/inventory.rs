@@ -8,7 +8,8 @@ use crate::rules::ParseError;
 
 pub fn run(args: InventoryArgs) -> Result<ExitStatus, Fatal> {
     let cwd = cwd()?;
-    let options = lint_options(&args.walk, &args.config)?;
+    let mut options = lint_options(&args.walk, &args.config)?;
+    options.placements_only = true;
     let mut run = lint_run(args.walk.jobs, &options, &cwd, false)?;
     let unparsed = run
         .findings

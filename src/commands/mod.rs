@@ -131,6 +131,7 @@ fn lint_options(walk: &WalkArgs, config: &crate::cli::ConfigArgs) -> Result<Lint
         vars: walk.vars.clone(),
         baseline: None,
         findings_only: false,
+        placements_only: false,
     })
 }
 

@@ -48,6 +48,9 @@ pub struct LintOptions {
     /// naming only Terraform files may then leave unread the files that cannot have a finding
     /// through them. The suppression register and the baseline's matches cover the files read.
     pub findings_only: bool,
+    /// Only the placements are asked for (`inventory`): the rules are not run, since none of
+    /// their findings would be shown. Problems reading the files are still findings.
+    pub placements_only: bool,
 }
 
 /// Everything a run found, ready for a reporter.
@@ -582,6 +585,10 @@ fn resolve(
     sources: &mut SourceMap,
 ) -> Resolved {
     let keep_placements = !options.findings_only;
+    let check = |placements: &[Box<Placement>]| match options.placements_only {
+        true => Vec::new(),
+        false => rules::check(placements, &config.policy, selection),
+    };
     // One output for every file: a FileOutput per file would be 72 bytes each, mostly empty.
     let mut output = FileOutput::default();
     // Sized up front: grown by doubling, the Terraform files' vector alone wasted megabytes.
@@ -658,7 +665,7 @@ fn resolve(
             // Terraform's own Kubernetes resources run on the cluster their provider connects
             // to, which the same root creates.
             managed::place(&mut root.placements, sources);
-            let findings = rules::check(&root.placements, &config.policy, selection);
+            let findings = check(&root.placements);
             if !keep_placements {
                 // what the cluster pass may look up is all that is kept
                 root.placements.retain(|p| cluster_addresses.may_name(p));
@@ -710,7 +717,7 @@ fn resolve(
         manifests = placed.placements.len();
         output.append(placed);
     }
-    findings.extend(rules::check(&output.placements, &config.policy, selection));
+    findings.extend(check(&output.placements));
     let placements = if keep_placements {
         // in the order of the passes: files read alone, Terraform, manifests
         let first = output.placements.len() - manifests;
