@@ -2,8 +2,8 @@
 
 A workload is in violation when its region is not in the allowed list: the mainland regions
 (finance-grade and public) of Alibaba Cloud and Tencent Cloud, as in yunlint's built-in cn-finance
-pack, plus Tencent's TKE short codes (bench/peers/allowed-regions.json, which the trivy checks in
-bench/trivy/ read too). Covers what checkov can see of the same corpus:
+pack, plus Tencent's TKE short codes (bench/peers/data/allowed-regions.json, which the trivy
+checks in bench/trivy/ read too). Covers what checkov can see of the same corpus:
 
 - CKV_YUN_1: Terraform `provider "alicloud"` / `provider "tencentcloud"` region (variables,
   tfvars and module inputs rendered by checkov's graph);
@@ -25,7 +25,8 @@ from checkov.terraform.checks.provider.base_check import BaseProviderCheck
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 # The allowed regions and the region labels, shared with the trivy checks in bench/trivy/.
-with open(join(dirname(__file__), "..", "peers", "allowed-regions.json"), encoding="utf-8") as f:
+_DATA = join(dirname(__file__), "..", "peers", "data", "allowed-regions.json")
+with open(_DATA, encoding="utf-8") as f:
     _PEERS = json.load(f)["yunlint_peers"]
 ALLOWED = {region for group in _PEERS["allowed_regions"].values() for region in group}
 REGION_LABELS = set(_PEERS["region_labels"])

@@ -1,5 +1,5 @@
 # The region list and labels shared by the checks in this directory, read from
-# bench/peers/allowed-regions.json (`--config-data bench/peers`), the list
+# bench/peers/data/allowed-regions.json (`--config-data bench/peers/data`), the list
 # bench/checkov/yunlint_region.py reads too.
 package lib.yunlint
 
