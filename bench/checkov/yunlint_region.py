@@ -2,7 +2,8 @@
 
 A workload is in violation when its region is not in the allowed list: the mainland regions
 (finance-grade and public) of Alibaba Cloud and Tencent Cloud, as in yunlint's built-in cn-finance
-pack, plus Tencent's TKE short codes. Covers what checkov can see of the same corpus:
+pack, plus Tencent's TKE short codes (bench/peers/data/allowed-regions.json, which the trivy
+checks in bench/trivy/ read too). Covers what checkov can see of the same corpus:
 
 - CKV_YUN_1: Terraform `provider "alicloud"` / `provider "tencentcloud"` region (variables,
   tfvars and module inputs rendered by checkov's graph);
@@ -15,29 +16,20 @@ equivalent: yunlint does strictly more work on the same corpus.
 Run: checkov -d CORPUS --external-checks-dir bench/checkov --check CKV_YUN_1,CKV_YUN_2,CKV_YUN_3
 """
 
+import json
+from os.path import dirname, join
+
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.kubernetes.checks.resource.base_spec_check import BaseK8Check
 from checkov.terraform.checks.provider.base_check import BaseProviderCheck
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-ALLOWED = {
-    # alicloud: finance, then mainland
-    "cn-hangzhou-finance", "cn-shanghai-finance-1", "cn-shenzhen-finance-1", "cn-beijing-finance-1",
-    "cn-hzfinance", "cn-hzjbp", "cn-shenzhen-finance", "cn-szfinance", "cn-shanghai-finance-1-pub",
-    "cn-beijing-finance-1-pub",
-    "cn-qingdao", "cn-beijing", "cn-zhangjiakou", "cn-huhehaote", "cn-wulanchabu", "cn-hangzhou",
-    "cn-shanghai", "cn-nanjing", "cn-fuzhou", "cn-shenzhen", "cn-heyuan", "cn-guangzhou", "cn-chengdu",
-    "cn-zhongwei", "cn-zhengzhou-jva", "cn-north-2-gov-1",
-    # tencentcloud: finance, mainland, TKE short codes
-    "ap-shanghai-fsi", "ap-shenzhen-fsi", "ap-beijing-fsi",
-    "ap-guangzhou", "ap-guangzhou-open", "ap-shenzhen", "ap-shenzhen-sycft", "ap-qingyuan", "ap-shanghai",
-    "ap-nanjing", "ap-beijing", "ap-tianjin", "ap-chengdu", "ap-chongqing", "ap-jinan-ec", "ap-hangzhou-ec",
-    "ap-fuzhou-ec", "ap-hefei-ec", "ap-shijiazhuang-ec", "ap-wuhan-ec", "ap-changsha-ec", "ap-zhengzhou-ec",
-    "ap-xian-ec", "ap-shenyang-ec", "ap-xibei-ec",
-    "shjr", "szjr", "bjjr", "sh", "bj", "gz",
-}
-
-REGION_LABELS = {"topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"}
+# The allowed regions and the region labels, shared with the trivy checks in bench/trivy/.
+_DATA = join(dirname(__file__), "..", "peers", "data", "allowed-regions.json")
+with open(_DATA, encoding="utf-8") as f:
+    _PEERS = json.load(f)["yunlint_peers"]
+ALLOWED = {region for group in _PEERS["allowed_regions"].values() for region in group}
+REGION_LABELS = set(_PEERS["region_labels"])
 
 
 def first(value):
