@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use self::decl::Decls;
+use self::decl::{Decls, SyntaxTrees};
 use self::module::ModuleDef;
 pub use self::resolve::RootValue;
 use self::resolve::{Resolver, RootOutput, cli_value, config_value, tfvars_values};
@@ -236,6 +236,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             .into_iter()
             .map(|m| (m.root, m.dirs))
             .collect(),
+        trees: SyntaxTrees::default(),
     };
     let root_values = |root: &Path| -> Vec<RootValue> {
         // Terraform's precedence, lowest first: terraform.tfvars, terraform.tfvars.json,

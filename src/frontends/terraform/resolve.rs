@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use hcl_edit::expr::{Expression as EditExpr, ObjectKey};
 
-use super::decl::{Attrs, CallDecl, Expr, ResourceDecl};
+use super::decl::{Attrs, CallDecl, Expr, ResourceDecl, SyntaxTrees};
 use super::eval::{
     Budget, Children, Instances, ProviderConfigs, ProviderSlot, Reason, Repetition, Scope, Val,
     Value, as_string, convert,
@@ -73,6 +73,8 @@ pub struct Resolver<'a> {
     pub project_root: PathBuf,
     /// Per root directory, the module keys `terraform init` downloaded and where to.
     pub downloaded: BTreeMap<PathBuf, BTreeMap<String, PathBuf>>,
+    /// Expressions' syntax trees, shared by every root.
+    pub trees: SyntaxTrees,
 }
 
 /// Terraform's module key of an address: `envs/prod:module.a.module.b` → `a.b`.
@@ -191,6 +193,7 @@ impl<'a> Resolver<'a> {
             module,
             given,
             "set it in terraform.tfvars, a *.auto.tfvars file, --var-file or --var",
+            &self.trees,
         );
         // Addresses are unique across root modules: `envs/prod:module.db.alicloud_db_instance.main`.
         let root = crate::source::relative_display(dir, &self.project_root);
@@ -242,7 +245,8 @@ impl<'r, 'a> RootWorld<'r, 'a> {
         budget: Rc<Budget>,
     ) -> Rc<Scope<'l>> {
         let mut scope = Scope::new(vars, module.local_defs(), module.dir.display().to_string())
-            .with_module(module, self, budget);
+            .with_module(module, self, budget)
+            .with_trees(&self.resolver.trees);
         scope.prefix = prefix;
         scope.depth = depth;
         *scope.providers.get_mut() = inherited;
@@ -315,7 +319,12 @@ impl<'r, 'a> RootWorld<'r, 'a> {
             );
             given.insert(name.to_owned(), value);
         }
-        let vars = variables(child, given, "pass it in the module block");
+        let vars = variables(
+            child,
+            given,
+            "pass it in the module block",
+            &self.resolver.trees,
+        );
         let parent_providers = parent.providers.borrow();
         let providers = match &call.providers {
             Some(map) => map
@@ -948,8 +957,9 @@ fn variables(
     module: &ModuleDef<'_>,
     mut given: BTreeMap<String, Result<Val, Reason>>,
     how_to_set: &str,
+    trees: &SyntaxTrees,
 ) -> BTreeMap<String, Result<Val, Reason>> {
-    let empty = Scope::new(BTreeMap::new(), BTreeMap::new(), String::new());
+    let empty = Scope::new(BTreeMap::new(), BTreeMap::new(), String::new()).with_trees(trees);
     module
         .variables
         .iter()
@@ -961,7 +971,7 @@ fn variables(
                 )),
             });
             // The value as its type constraint makes it: optional attributes filled in.
-            let value = match module.types.get(name).map(|ty| ty.parse()) {
+            let value = match module.types.get(name).map(|ty| empty.parse(ty)) {
                 Some(Ok(ty)) => value.and_then(|v| {
                     let converted = convert(v.value, &ty, &empty).map_err(|e| {
                         format!("the value of `var.{name}` does not match its type ({e}), so Terraform stops with an error")
@@ -1092,7 +1102,7 @@ fn data_class(instance: &Instance<'_>, r: &ResourceDecl, rep: &Repetition) -> Op
         let class = if expr.simple().is_some() {
             entry_of(instance.scope.eval_expr_in(expr, note, rep).ok()?)?
         } else {
-            let parsed = expr.parse().ok()?;
+            let parsed = instance.scope.parse(expr).ok()?;
             match class_entry(&parsed) {
                 // An object written out: only the entry that holds the class is evaluated, so an
                 // unknown value in another tag does not hide it.
