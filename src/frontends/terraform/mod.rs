@@ -18,7 +18,7 @@ pub mod table;
 pub mod terragrunt;
 mod value;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -223,7 +223,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             ),
         }
     }
-    let modules: BTreeMap<PathBuf, ModuleDef<'_>> = by_dir
+    let modules: HashMap<PathBuf, ModuleDef<'_>> = by_dir
         .into_iter()
         .map(|(dir, files)| (dir.clone(), ModuleDef::read(dir, &files)))
         .collect();
@@ -328,7 +328,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
             issues,
             ..FileOutput::default()
         };
-        let mut visited = BTreeSet::new();
+        let mut visited = HashSet::new();
         for run in runs {
             merge(&mut out, &mut visited, run);
         }
@@ -341,7 +341,7 @@ pub fn resolve(inputs: Inputs<'_>) -> FileOutput {
     })
 }
 
-fn merge(out: &mut FileOutput, visited: &mut BTreeSet<PathBuf>, run: RootOutput) {
+fn merge(out: &mut FileOutput, visited: &mut HashSet<PathBuf>, run: RootOutput) {
     out.placements.extend(run.output.placements);
     out.issues.extend(run.output.issues);
     out.unverifiable.extend(run.output.unverifiable);
