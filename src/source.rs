@@ -68,9 +68,20 @@ pub struct SourceFile {
     text: OnceLock<Arc<String>>,
     /// The text's length, to tell whether a file read again is still the same.
     len: usize,
-    /// Whether the text was read from `path`, so it can be read again.
-    on_disk: bool,
+    /// Where the text came from, and so how it is read again.
+    origin: Origin,
     line_starts: OnceLock<Vec<usize>>,
+}
+
+/// Where a file's text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Memory only (standard input, the command line): never released.
+    Memory,
+    /// A file read from its path, links resolved.
+    Disk,
+    /// A file the walk found, read as [`crate::guarded_read::read_discovered`] reads it.
+    Walk,
 }
 
 impl SourceFile {
@@ -89,7 +100,7 @@ impl SourceFile {
             path: path.into(),
             len: text.len(),
             text: OnceLock::from(Arc::new(text)),
-            on_disk: false,
+            origin: Origin::Memory,
             line_starts: OnceLock::new(),
         }
     }
@@ -97,7 +108,17 @@ impl SourceFile {
     /// A text read from `path` with [`decode`].
     pub fn from_disk(display: String, rel: String, path: PathBuf, text: String) -> Self {
         SourceFile {
-            on_disk: true,
+            origin: Origin::Disk,
+            ..SourceFile::new(display, rel, path, text)
+        }
+    }
+
+    /// A text read with [`decode`] from `path`, a file the walk found; read again the same way
+    /// (a system call per path component to resolve links was a tenth of writing a report
+    /// whose findings are in thousands of files).
+    pub fn from_walk(display: String, rel: String, path: PathBuf, text: String) -> Self {
+        SourceFile {
+            origin: Origin::Walk,
             ..SourceFile::new(display, rel, path, text)
         }
     }
@@ -106,9 +127,12 @@ impl SourceFile {
         self.text.get_or_init(|| {
             // Released, so read again: only files with findings come here. A file changed since
             // the run read it would put spans in the wrong place: it is shown without its text.
-            let text = crate::guarded_read::read(&self.path, self.len as u64, None)
-                .map(|bytes| decode(bytes).0)
-                .unwrap_or_default();
+            let limit = self.len as u64;
+            let bytes = match self.origin {
+                Origin::Walk => crate::guarded_read::read_discovered(&self.path, limit),
+                Origin::Disk | Origin::Memory => crate::guarded_read::read(&self.path, limit, None),
+            };
+            let text = bytes.map(|bytes| decode(bytes).0).unwrap_or_default();
             Arc::new(if text.len() == self.len {
                 text
             } else {
@@ -120,7 +144,7 @@ impl SourceFile {
     /// Frees the text of a file read from disk once every front end is done with it: a large
     /// repository's texts are a fifth of a run's memory, and most files have no finding to show.
     pub fn release_text(&mut self) {
-        if self.on_disk {
+        if self.origin != Origin::Memory {
             self.text = OnceLock::new();
             self.line_starts = OnceLock::new();
         }

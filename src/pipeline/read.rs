@@ -87,6 +87,7 @@ pub fn read_all(
 fn load_and_parse(input: Input, id: SourceId, limit: u64, cwd: &Path, root: &Path) -> ReadFile {
     let is_var_file = matches!(input, Input::VarFile(_));
     let on_disk = !matches!(input, Input::Stdin(..));
+    let walked = matches!(input, Input::File(..));
     let is_walk_error = matches!(input, Input::Unreadable(..));
     let (path, format, bytes) = match input {
         Input::File(path, format) => {
@@ -118,7 +119,9 @@ fn load_and_parse(input: Input, id: SourceId, limit: u64, cwd: &Path, root: &Pat
         Err(e) => (String::new(), Some((0, format!("cannot read file: {e}")))),
         Ok(bytes) => decode(bytes),
     };
-    let file = if on_disk {
+    let file = if walked {
+        SourceFile::from_walk(display, rel, absolute, text)
+    } else if on_disk {
         SourceFile::from_disk(display, rel, absolute, text)
     } else {
         SourceFile::new(display, rel, absolute, text)

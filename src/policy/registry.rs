@@ -1,6 +1,7 @@
 //! The provider registry: certification and the explicit region lists of each provider.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 
@@ -76,6 +77,18 @@ pub struct ProviderEntry {
     pub defined_at: Span,
 }
 
+/// Zones whose region is remembered per zone grammar and thread.
+const MAX_MEMO_ZONES: usize = 4096;
+
+thread_local! {
+    /// Regions of zones already matched on this thread, by zone grammar: a repository writes few
+    /// zones, each reached by every placement of the modules that use it, and matching the
+    /// grammar's capture group is the costly part of placing and checking a zone. Keyed by the
+    /// pattern's text, so another policy never sees another grammar's answer.
+    static ZONE_REGIONS: RefCell<HashMap<String, HashMap<String, Option<String>>>> =
+        RefCell::default();
+}
+
 /// One rewrite a provider applies to a region as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Normalize {
@@ -138,8 +151,23 @@ impl ProviderEntry {
     /// The region a zone id lies in, by the provider's zone grammar.
     pub fn region_of_zone(&self, zone: &str) -> Option<String> {
         let pattern = self.zone_pattern.as_ref()?;
-        let region = pattern.captures(zone)?.name("region")?.as_str();
-        (!region.is_empty()).then(|| region.to_owned())
+        ZONE_REGIONS.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if let Some(found) = memo.get(pattern.as_str()).and_then(|m| m.get(zone)) {
+                return found.clone();
+            }
+            let by_zone = memo.entry(pattern.as_str().to_owned()).or_default();
+            let region = pattern
+                .captures(zone)
+                .and_then(|c| c.name("region"))
+                .map(|r| r.as_str())
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned);
+            if by_zone.len() < MAX_MEMO_ZONES {
+                by_zone.insert(zone.to_owned(), region.clone());
+            }
+            region
+        })
     }
 
     /// The region id an alias stands for (`shjr` → `ap-shanghai-fsi`), or the region itself.

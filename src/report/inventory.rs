@@ -160,8 +160,7 @@ pub fn write_json(
         version: DOCUMENT_VERSION,
         placements: Streamed::new(placed.chain(unplaced)),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    super::write_pretty_json(out, &doc)
 }
 
 /// An aligned text table, one row per placement and one per replica.

@@ -147,6 +147,5 @@ pub fn write(
             }
         })),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    super::write_pretty_json(out, &doc)
 }

@@ -155,6 +155,19 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// Start and end positions of a span, as the documents show them.
+/// `doc` as pretty JSON and a newline. serde_json writes a document in thousands of small pieces
+/// (a key, a quote, an indent): they are gathered in a buffer of a concrete type, whose writes
+/// inline, before they reach `out`, where each would be a call through `dyn Write`.
+pub fn write_pretty_json(
+    out: &mut dyn std::io::Write,
+    doc: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut buffered, doc)?;
+    std::io::Write::write_all(&mut buffered, b"\n")?;
+    std::io::Write::flush(&mut buffered)
+}
+
 pub fn positions(sources: &SourceMap, span: Span) -> (Position, Position) {
     let file = sources.get(span.source);
     (file.position(span.start()), file.position(span.end()))

@@ -295,8 +295,7 @@ pub fn write(
             results: Streamed::new(results),
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    out.write_all(b"\n")
+    super::write_pretty_json(out, &log)
 }
 
 #[cfg(test)]

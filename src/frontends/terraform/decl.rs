@@ -2,8 +2,9 @@
 //! parsed again only when it is evaluated. The syntax trees of a large monorepo take about 35 bytes
 //! of memory per byte of source, so they are dropped as soon as a file's declarations are read.
 
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use hcl_edit::expr::Expression as EditExpr;
 
@@ -54,8 +55,15 @@ impl Expr {
     /// The syntax tree, built again from the text. The text parsed once already as part of its
     /// file, so a failure here is a bug, reported as a reason rather than a crash.
     pub fn parse(&self) -> Result<EditExpr, String> {
-        hcl_edit::parser::parse_expr(self.text())
-            .map_err(|e| format!("the expression cannot be read again ({})", e.message()))
+        parse_text(self.text())
+    }
+
+    /// [`Expr::parse`], through `trees` when given.
+    pub fn parse_shared(&self, trees: Option<&SyntaxTrees>) -> Result<Arc<EditExpr>, String> {
+        match trees {
+            Some(trees) => trees.parse(self.text()),
+            None => self.parse().map(Arc::new),
+        }
     }
 
     /// The span of a part of the parsed expression (`range` relative to its text).
@@ -98,6 +106,55 @@ impl Expr {
     /// Whether the expression is the literal `null`.
     pub fn is_null(&self) -> bool {
         self.text().trim() == "null"
+    }
+}
+
+fn parse_text(text: &str) -> Result<EditExpr, String> {
+    hcl_edit::parser::parse_expr(text)
+        .map_err(|e| format!("the expression cannot be read again ({})", e.message()))
+}
+
+/// Syntax trees of expression texts, shared by every module instance of a Terraform pass.
+///
+/// A module is instantiated by every root that calls it, a resource's attributes are evaluated for
+/// each of its `count` instances, and many expressions are written alike (`string`, `var.zones[0]`,
+/// `"${local.name}-db"`): a text is parsed once per pass instead of once per evaluation. The
+/// parse of a text depends on the text alone, spans included (they are relative to it), so one
+/// tree serves every expression written that way. Trees take tens of bytes per byte of text, so
+/// texts are kept up to [`SyntaxTrees::MAX_TEXT`] bytes in all; past it, a new text is parsed
+/// each time it is evaluated, as without the cache.
+#[derive(Default)]
+pub struct SyntaxTrees {
+    kept: RwLock<KeptTrees>,
+}
+
+#[derive(Default)]
+struct KeptTrees {
+    by_text: HashMap<Box<str>, Arc<EditExpr>>,
+    text_bytes: usize,
+}
+
+impl SyntaxTrees {
+    /// Bytes of expression text whose trees are kept: a few megabytes of trees.
+    const MAX_TEXT: usize = 128 << 10;
+
+    fn parse(&self, text: &str) -> Result<Arc<EditExpr>, String> {
+        if let Some(tree) = self
+            .kept
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .by_text
+            .get(text)
+        {
+            return Ok(Arc::clone(tree));
+        }
+        let tree = Arc::new(parse_text(text)?);
+        let mut kept = self.kept.write().unwrap_or_else(PoisonError::into_inner);
+        if kept.text_bytes + text.len() <= Self::MAX_TEXT && !kept.by_text.contains_key(text) {
+            kept.text_bytes += text.len();
+            kept.by_text.insert(text.into(), Arc::clone(&tree));
+        }
+        Ok(tree)
     }
 }
 

@@ -18,7 +18,7 @@ use hcl_edit::expr::{
 };
 use hcl_edit::template::{Directive, Element, Template};
 
-use super::decl::{CallDecl, Expr, ResourceDecl, Simple};
+use super::decl::{CallDecl, Expr, ResourceDecl, Simple, SyntaxTrees};
 use super::functions;
 use super::module::ModuleDef;
 pub use super::value::{Reason, Value};
@@ -147,6 +147,8 @@ pub struct Scope<'a> {
     /// Each provider configuration the instance sees, by key (`alicloud.dr`).
     pub providers: RefCell<BTreeMap<String, ProviderSlot>>,
     budget: Rc<Budget>,
+    /// The pass's syntax trees, when the scope is part of one.
+    trees: Option<&'a SyntaxTrees>,
     cache: RefCell<BTreeMap<String, Result<Val, Reason>>>,
     /// `(local, member)` → the member's chain, computed once.
     member_chains: RefCell<BTreeMap<(String, String), MemberChain>>,
@@ -217,6 +219,7 @@ impl<'a> Scope<'a> {
             children: None,
             providers: RefCell::new(BTreeMap::new()),
             budget: Rc::new(Budget::default()),
+            trees: None,
             cache: RefCell::new(BTreeMap::new()),
             member_chains: RefCell::new(BTreeMap::new()),
             evaluating: RefCell::new(BTreeSet::new()),
@@ -237,6 +240,17 @@ impl<'a> Scope<'a> {
         self.children = Some(children);
         self.budget = budget;
         self
+    }
+
+    /// The scope, parsing expressions through the pass's `trees`.
+    pub fn with_trees(mut self, trees: &'a SyntaxTrees) -> Self {
+        self.trees = Some(trees);
+        self
+    }
+
+    /// The syntax tree of `expr`.
+    pub fn parse(&self, expr: &Expr) -> Result<Arc<EditExpr>, String> {
+        expr.parse_shared(self.trees)
     }
 
     pub fn module(&self) -> Option<&'a ModuleDef<'a>> {
@@ -287,8 +301,8 @@ impl<'a> Scope<'a> {
 
     fn member_chain_uncached(&self, name: &str, member: &str) -> Option<Vec<Via>> {
         let def = self.locals.get(name)?;
-        let parsed = def.expr.parse().ok()?;
-        let EditExpr::Object(object) = &parsed else {
+        let parsed = self.parse(def.expr).ok()?;
+        let EditExpr::Object(object) = &*parsed else {
             return None;
         };
         let (_, value) = object.iter().find(|(key, _)| match key {
@@ -344,7 +358,7 @@ impl<'a> Scope<'a> {
                     chain,
                 })
             }
-            None => self.eval_in(&expr.parse()?, expr.span, note, rep),
+            None => self.eval_in(&*self.parse(expr)?, expr.span, note, rep),
         }
     }
 

@@ -20,13 +20,13 @@ pub mod terragrunt;
 mod value;
 mod var_files;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use self::decl::Decls;
+use self::decl::{Decls, SyntaxTrees};
 use self::module::ModuleDef;
 pub use self::resolve::RootValue;
 use self::resolve::{Resolver, RootOutput, cli_value, config_value, tfvars_values};
@@ -238,7 +238,7 @@ pub fn resolve<R: Send>(
             ),
         }
     }
-    let modules: BTreeMap<PathBuf, ModuleDef<'_>> = by_dir
+    let modules: HashMap<PathBuf, ModuleDef<'_>> = by_dir
         .into_iter()
         .map(|(dir, files)| (dir.clone(), ModuleDef::read(dir, &files)))
         .collect();
@@ -251,6 +251,7 @@ pub fn resolve<R: Send>(
             .into_iter()
             .map(|m| (m.root, m.dirs))
             .collect(),
+        trees: SyntaxTrees::default(),
     };
     let selected = select::select(
         &inputs.roots,
@@ -377,7 +378,7 @@ pub fn resolve<R: Send>(
             ..FileOutput::default()
         };
         let mut finished = Vec::with_capacity(runs.len());
-        let mut visited = BTreeSet::new();
+        let mut visited = HashSet::new();
         for (run, result) in runs {
             merge(&mut out, &mut visited, run);
             finished.push(result);
@@ -397,7 +398,7 @@ pub fn resolve<R: Send>(
     })
 }
 
-fn merge(out: &mut FileOutput, visited: &mut BTreeSet<PathBuf>, run: RootOutput) {
+fn merge(out: &mut FileOutput, visited: &mut HashSet<PathBuf>, run: RootOutput) {
     out.placements.extend(run.output.placements);
     out.issues.extend(run.output.issues);
     out.unverifiable.extend(run.output.unverifiable);

@@ -1,14 +1,14 @@
 //! Instantiates root modules, then their local modules with their inputs and providers, and turns
 //! every resource of a cloud provider into a placement.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
 use hcl_edit::expr::{Expression as EditExpr, ObjectKey};
 
-use super::decl::{Attrs, CallDecl, Expr, ResourceDecl};
+use super::decl::{Attrs, CallDecl, Expr, ResourceDecl, SyntaxTrees};
 use super::eval::{
     Budget, Children, Instances, ProviderConfigs, ProviderSlot, Reason, Repetition, Scope, Val,
     Value, as_string, convert,
@@ -67,12 +67,16 @@ pub struct RootValue {
 }
 
 pub struct Resolver<'a> {
-    pub modules: BTreeMap<PathBuf, ModuleDef<'a>>,
+    /// Every module directory's declarations. Looked up for every module call of every root, so
+    /// hashed: ordered maps of paths compare them component by component, which was 5% of a run.
+    pub modules: HashMap<PathBuf, ModuleDef<'a>>,
     /// Path of each file relative to the project root.
     pub rel_paths: BTreeMap<SourceId, Arc<str>>,
     pub project_root: PathBuf,
     /// Per root directory, the module keys `terraform init` downloaded and where to.
     pub downloaded: BTreeMap<PathBuf, BTreeMap<String, PathBuf>>,
+    /// Expressions' syntax trees, shared by every root.
+    pub trees: SyntaxTrees,
 }
 
 /// Terraform's module key of an address: `envs/prod:module.a.module.b` → `a.b`.
@@ -133,17 +137,20 @@ fn string_of(val: &Val) -> Result<String, Reason> {
 impl<'a> Resolver<'a> {
     /// Modules no root reached (they only call each other in a cycle): evaluated on their own, so
     /// that the cycle is reported rather than silently skipped.
-    pub fn unvisited(&self, visited: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
-        self.modules
+    pub fn unvisited(&self, visited: &HashSet<PathBuf>) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = self
+            .modules
             .keys()
             .filter(|d| !visited.contains(*d) && !is_downloaded(d))
             .cloned()
-            .collect()
+            .collect();
+        dirs.sort();
+        dirs
     }
 
     /// Module directories that no other module in the tree calls: each is evaluated on its own.
     pub fn roots(&self) -> Vec<PathBuf> {
-        let called: BTreeSet<PathBuf> = self
+        let called: HashSet<PathBuf> = self
             .modules
             .values()
             .flat_map(|m| {
@@ -153,11 +160,14 @@ impl<'a> Resolver<'a> {
                 })
             })
             .collect();
-        self.modules
+        let mut roots: Vec<PathBuf> = self
+            .modules
             .keys()
             .filter(|d| !called.contains(*d) && !is_downloaded(d))
             .cloned()
-            .collect()
+            .collect();
+        roots.sort();
+        roots
     }
 
     /// Instantiates one root module and every module it calls: what they yield, and the module
@@ -191,6 +201,7 @@ impl<'a> Resolver<'a> {
             module,
             given,
             "set it in terraform.tfvars, a *.auto.tfvars file, --var-file or --var",
+            &self.trees,
         );
         // Addresses are unique across root modules: `envs/prod:module.db.alicloud_db_instance.main`.
         let root = crate::source::relative_display(dir, &self.project_root);
@@ -242,7 +253,8 @@ impl<'r, 'a> RootWorld<'r, 'a> {
         budget: Rc<Budget>,
     ) -> Rc<Scope<'l>> {
         let mut scope = Scope::new(vars, module.local_defs(), module.dir.display().to_string())
-            .with_module(module, self, budget);
+            .with_module(module, self, budget)
+            .with_trees(&self.resolver.trees);
         scope.prefix = prefix;
         scope.depth = depth;
         *scope.providers.get_mut() = inherited;
@@ -315,7 +327,12 @@ impl<'r, 'a> RootWorld<'r, 'a> {
             );
             given.insert(name.to_owned(), value);
         }
-        let vars = variables(child, given, "pass it in the module block");
+        let vars = variables(
+            child,
+            given,
+            "pass it in the module block",
+            &self.resolver.trees,
+        );
         let parent_providers = parent.providers.borrow();
         let providers = match &call.providers {
             Some(map) => map
@@ -430,7 +447,7 @@ where
 pub struct RootOutput {
     pub output: FileOutput,
     /// Module directories instantiated.
-    pub visited: BTreeSet<PathBuf>,
+    pub visited: HashSet<PathBuf>,
 }
 
 /// The walk of one root's module tree.
@@ -449,7 +466,9 @@ impl<'l, 'r, 'a> RootRun<'l, 'r, 'a> {
         scope: Rc<Scope<'l>>,
         stack: &mut Vec<PathBuf>,
     ) {
-        self.out.visited.insert(module.dir.clone());
+        if !self.out.visited.contains(&module.dir) {
+            self.out.visited.insert(module.dir.clone());
+        }
         let instance = Instance {
             module,
             prefix,
@@ -948,8 +967,9 @@ fn variables(
     module: &ModuleDef<'_>,
     mut given: BTreeMap<String, Result<Val, Reason>>,
     how_to_set: &str,
+    trees: &SyntaxTrees,
 ) -> BTreeMap<String, Result<Val, Reason>> {
-    let empty = Scope::new(BTreeMap::new(), BTreeMap::new(), String::new());
+    let empty = Scope::new(BTreeMap::new(), BTreeMap::new(), String::new()).with_trees(trees);
     module
         .variables
         .iter()
@@ -961,7 +981,7 @@ fn variables(
                 )),
             });
             // The value as its type constraint makes it: optional attributes filled in.
-            let value = match module.types.get(name).map(|ty| ty.parse()) {
+            let value = match module.types.get(name).map(|ty| empty.parse(ty)) {
                 Some(Ok(ty)) => value.and_then(|v| {
                     let converted = convert(v.value, &ty, &empty).map_err(|e| {
                         format!("the value of `var.{name}` does not match its type ({e}), so Terraform stops with an error")
@@ -1092,7 +1112,7 @@ fn data_class(instance: &Instance<'_>, r: &ResourceDecl, rep: &Repetition) -> Op
         let class = if expr.simple().is_some() {
             entry_of(instance.scope.eval_expr_in(expr, note, rep).ok()?)?
         } else {
-            let parsed = expr.parse().ok()?;
+            let parsed = instance.scope.parse(expr).ok()?;
             match class_entry(&parsed) {
                 // An object written out: only the entry that holds the class is evaluated, so an
                 // unknown value in another tag does not hide it.
