@@ -292,6 +292,29 @@ impl Decls {
             expr.start = start;
             expr.end = end;
         }
+        self.shrink();
+    }
+
+    fn shrink(&mut self) {
+        self.variables.shrink_to_fit();
+        self.locals.shrink_to_fit();
+        self.values.shrink_to_fit();
+        self.outputs.shrink_to_fit();
+        self.issues.shrink_to_fit();
+        for attrs in self
+            .data
+            .iter_mut()
+            .chain(&mut self.resources)
+            .map(|d| &mut d.attrs)
+            .chain(self.providers.iter_mut().map(|p| &mut p.attrs))
+            .chain(self.calls.iter_mut().map(|c| &mut c.attrs))
+        {
+            attrs.0.shrink_to_fit();
+        }
+        self.data.shrink_to_fit();
+        self.resources.shrink_to_fit();
+        self.providers.shrink_to_fit();
+        self.calls.shrink_to_fit();
     }
 }
 
