@@ -79,6 +79,13 @@ pub struct FindingSubject {
     pub path: std::sync::Arc<str>,
 }
 
+/// `text` without the room `format!` left after it: a finding-heavy run holds a hundred
+/// thousand messages and helps until the report.
+fn exact(mut text: String) -> String {
+    text.shrink_to_fit();
+    text
+}
+
 /// `text` as a string shared with the equal ones this thread made before: the providers, regions
 /// and places that findings repeat. At most [`SHARED_MAX`] texts are remembered per thread (a
 /// hostile repository may write a different region on every line); past that, `text` is copied.
@@ -110,7 +117,9 @@ pub struct Finding {
     pub primary: Label,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
-    pub subject: Option<FindingSubject>,
+    /// Boxed: every finding is moved when the findings are gathered and sorted, and a subject
+    /// is half the size of a finding.
+    pub subject: Option<Box<FindingSubject>>,
     /// Set when the finding is about the Terraform provider configuration the placement uses,
     /// not the placement itself: the findings of one configuration become one.
     pub group: Option<Box<Group>>,
@@ -133,7 +142,7 @@ impl Finding {
             severity: rule.severity,
             // Messages quote repository values: a megabyte-long region, quoted by every finding
             // about it, would multiply the input in every format.
-            message: excerpt(message.into()),
+            message: exact(excerpt(message.into())),
             primary,
             secondary: Vec::new(),
             help: None,
@@ -153,7 +162,7 @@ impl Finding {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(excerpt(help.into()));
+        self.help = Some(exact(excerpt(help.into())));
         self
     }
 
@@ -163,7 +172,7 @@ impl Finding {
     }
 
     pub fn with_subject(mut self, subject: FindingSubject) -> Self {
-        self.subject = Some(subject);
+        self.subject = Some(Box::new(subject));
         self
     }
 
