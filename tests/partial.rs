@@ -329,3 +329,8 @@ fn every_path_of_the_roots_configuration_is_judged_exactly() {
 fn every_path_of_the_example_bank_is_judged_exactly() {
     assert_every_path_is_exact("example-bank", &["archive"]);
 }
+
+#[test]
+fn every_path_of_the_var_files_repository_is_judged_exactly() {
+    assert_every_path_is_exact("terraform-var-files", &[]);
+}

@@ -48,13 +48,18 @@ pub struct Unverifiable {
     pub unresolved: Unresolved,
 }
 
-/// A var file that no Terraform root loads (not `terraform.tfvars` or `*.auto.tfvars` of a root, not
-/// in a matching `[[terraform.roots]]` entry, not a `--var-file`) but that sets variables the roots
-/// declare: its values reach no placement, reported as YL208.
+/// A var file that no Terraform root loads (not named `terraform.tfvars` or `*.auto.tfvars`, which
+/// are never reported wherever they lie; not in a matching `[[terraform.roots]]` entry; not a
+/// `--var-file`) but that sets variables the roots declare: its values reach no placement,
+/// reported as YL208.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnloadedVars {
     /// The file, relative to the project root.
     pub path: std::sync::Arc<str>,
+    /// Its first value, declared by a root or not: where its finding stands, so that the
+    /// finding stays in place (and an inline suppression above it keeps covering it) when roots
+    /// come to declare other variables.
+    pub first: Span,
     /// Every value it sets for a variable some root declares, in the order written.
     pub sets: Vec<DeclaredValue>,
     /// Where `[[terraform.roots]]` entries whose `paths` match no root name it in yunlint.toml.

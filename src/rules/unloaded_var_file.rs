@@ -78,28 +78,33 @@ declare_rule! {
 const SHOWN: usize = 5;
 
 impl UnloadedVarFile {
-    /// The finding for a var file no root loads, at its first value for a declared variable.
-    /// `None` when it sets no such value (the Terraform pass lists only files that do).
+    /// The finding for a var file no root loads, at its first value. `None` when it sets no
+    /// value for a declared variable (the Terraform pass lists only files that do).
+    ///
+    /// The message names neither the variables nor the roots: a finding's identity across runs
+    /// (baseline, SARIF and GitLab fingerprints) is its file and message, which must not change
+    /// when a root elsewhere comes to declare a variable. Which variables roots declare is told
+    /// by a label at each of their values (the first [`SHOWN`]).
     pub fn finding(file: &UnloadedVars) -> Option<Finding> {
         let first = file.sets.first()?;
-        // Only the first value's roots are named: a union over every value would cost the number
-        // of values times the number of roots, for each file.
-        let (values, are) = match file.sets.len() {
-            1 => ("value", "is"),
-            _ => ("values", "are"),
-        };
-        let roots = match first.roots.len() {
-            1 => "root",
-            _ => "roots",
-        };
-        let message = format!(
-            "no Terraform root loads this var file: its {values} for {} {are} never checked ({roots} \
-             {} declare{} `{}`)",
-            listed(file.sets.iter().map(|s| s.name.as_str()), "variables"),
-            listed(first.roots.iter().map(|r| &**r), "roots"),
-            if first.roots.len() == 1 { "s" } else { "" },
-            first.name,
-        );
+        let message = "no Terraform root loads this var file: its values for the variables roots \
+                       declare are never checked";
+        // Only each value's own roots are named, and only for the first values: a union over
+        // every value would cost the number of values times the number of roots, for each file.
+        let declared = file.sets.iter().take(SHOWN).map(|value| {
+            let (roots, declare) = match value.roots.len() {
+                1 => ("root", "declares"),
+                _ => ("roots", "declare"),
+            };
+            Label::new(
+                value.span,
+                format!(
+                    "{roots} {} {declare} `{}`",
+                    listed(value.roots.iter().map(|r| &**r), "roots"),
+                    value.name
+                ),
+            )
+        });
         let root = suggested_root(file, &first.roots);
         let help = if file.listed.is_empty() {
             format!(
@@ -121,12 +126,21 @@ impl UnloadedVarFile {
                  root{example}"
             )
         };
+        let more = file.sets.len().saturating_sub(SHOWN);
         Some(
             Finding::new(
                 &Self::META,
-                Label::new(first.span, "never checked"),
+                Label::new(file.first, "never checked"),
                 message,
             )
+            .with_labels(declared)
+            .with_labels((more > 0).then(|| {
+                let last = file.sets[SHOWN - 1].span;
+                Label::new(
+                    last,
+                    format!("and {more} more values for declared variables"),
+                )
+            }))
             .with_labels(file.listed.iter().map(|span| {
                 Label::new(
                     *span,
@@ -141,16 +155,20 @@ impl UnloadedVarFile {
 /// What the help shows when no root is likely.
 const UNKNOWN_ROOT: &str = "<root directory>";
 
-/// The root the file is likely for: the one in whose directory it lies, else the only one that
-/// declares its first variable.
-fn suggested_root<'a>(file: &UnloadedVars, roots: &'a [Arc<str>]) -> &'a str {
+/// The root the file is likely for: a root in whose directory it lies and that declares one of
+/// its variables, else the only root that declares its first variable.
+fn suggested_root<'a>(file: &'a UnloadedVars, roots: &'a [Arc<str>]) -> &'a str {
     let dir = file.path.rsplit_once('/').map_or(".", |(dir, _)| dir);
-    match roots {
-        [only] => only,
-        _ => roots
-            .iter()
-            .find(|r| ***r == *dir)
-            .map_or(UNKNOWN_ROOT, |r| r),
+    let beside = file
+        .sets
+        .iter()
+        .take(SHOWN)
+        .flat_map(|value| value.roots.iter())
+        .find(|r| ***r == *dir);
+    match (beside, roots) {
+        (Some(root), _) => root,
+        (None, [only]) => only,
+        (None, _) => UNKNOWN_ROOT,
     }
 }
 
@@ -180,6 +198,7 @@ mod tests {
     fn file(path: &str, sets: &[(&str, &[&str])]) -> UnloadedVars {
         UnloadedVars {
             path: path.into(),
+            first: Span::new(SourceId(0), 0..4),
             sets: sets
                 .iter()
                 .enumerate()
@@ -193,8 +212,14 @@ mod tests {
         }
     }
 
+    const MESSAGE: &str = "no Terraform root loads this var file: its values for the variables roots declare are never checked";
+
+    fn label_texts(f: &Finding) -> Vec<&str> {
+        f.secondary.iter().map(|l| &*l.text).collect()
+    }
+
     #[test]
-    fn the_finding_is_at_the_first_declared_value_and_names_its_roots() {
+    fn the_finding_is_at_the_first_value_and_its_labels_name_the_roots() {
         let f = UnloadedVarFile::finding(&file(
             "envs/prod/prod.tfvars",
             &[
@@ -205,9 +230,13 @@ mod tests {
         .unwrap();
         assert_eq!(f.rule.code, "YL208");
         assert_eq!(f.primary.span, Span::new(SourceId(0), 0..4));
+        assert_eq!(f.message, MESSAGE);
         assert_eq!(
-            f.message,
-            "no Terraform root loads this var file: its values for `region` and `zone` are never checked (roots `envs/dr` and `envs/prod` declare `region`)"
+            label_texts(&f),
+            [
+                "roots `envs/dr` and `envs/prod` declare `region`",
+                "root `envs/prod` declares `zone`"
+            ]
         );
         assert_eq!(
             f.help.as_deref(),
@@ -218,23 +247,50 @@ mod tests {
     }
 
     #[test]
-    fn many_roots_are_counted_and_an_unknown_root_is_a_placeholder() {
+    fn the_identity_does_not_change_when_roots_declare_more() {
+        let before = UnloadedVarFile::finding(&file(
+            "envs/prod/prod.tfvars",
+            &[("region", &["envs/prod"])],
+        ))
+        .unwrap();
+        let after = UnloadedVarFile::finding(&file(
+            "envs/prod/prod.tfvars",
+            &[
+                ("owner", &["envs/dr"]),
+                ("region", &["envs/new", "envs/prod"]),
+            ],
+        ))
+        .unwrap();
+        assert_eq!(
+            (before.primary.span, &before.message),
+            (after.primary.span, &after.message)
+        );
+        // the root beside the file, not the only root of the first variable
+        assert!(after.help.unwrap().contains("`paths = [\"envs/prod\"]`"));
+    }
+
+    #[test]
+    fn many_roots_and_values_are_counted_and_an_unknown_root_is_a_placeholder() {
         let f = UnloadedVarFile::finding(&file(
             "settings/prod.tfvars",
             &[("region", &["a", "b", "c", "d[1]", "e", "f", "g"])],
         ))
         .unwrap();
         assert_eq!(
-            f.message,
-            "no Terraform root loads this var file: its value for `region` is never checked (roots `a`, `b`, `c`, `d[1]`, `e` and 2 more roots declare `region`)"
+            label_texts(&f),
+            ["roots `a`, `b`, `c`, `d[1]`, `e` and 2 more roots declare `region`"]
         );
         assert!(f.help.unwrap().contains("`paths = [\"<root directory>\"]`"));
         let one = UnloadedVarFile::finding(&file("x.tfvars", &[("region", &["."])])).unwrap();
-        assert!(
-            one.message
-                .ends_with("is never checked (root `.` declares `region`)")
-        );
+        assert_eq!(label_texts(&one), ["root `.` declares `region`"]);
         assert!(one.help.unwrap().contains("`paths = [\".\"]`"));
+        let names = ["a", "b", "c", "d", "e", "f", "g"];
+        let values: Vec<(&str, &[&str])> = names.iter().map(|n| (*n, &["r"][..])).collect();
+        let many = UnloadedVarFile::finding(&file("x.tfvars", &values)).unwrap();
+        assert_eq!(
+            label_texts(&many).last(),
+            Some(&"and 2 more values for declared variables")
+        );
     }
 
     #[test]
@@ -243,8 +299,8 @@ mod tests {
         let entry = Span::new(SourceId(1), 40..65);
         f.listed.push(entry);
         let finding = UnloadedVarFile::finding(&f).unwrap();
-        assert_eq!(finding.secondary.len(), 1);
-        assert_eq!(finding.secondary[0].span, entry);
+        assert_eq!(finding.secondary.len(), 2);
+        assert_eq!(finding.secondary[1].span, entry);
         assert_eq!(
             finding.help.as_deref(),
             Some(

@@ -139,8 +139,10 @@ fn collect<'f>(
                 .map(|(_, span)| *span)
                 .collect();
             let rel = rel_paths.get(&f.id)?;
+            let first = f.decls.values.first()?.1.span;
             (!sets.is_empty()).then(|| UnloadedVars {
                 path: Arc::clone(rel),
+                first,
                 sets,
                 listed,
             })
