@@ -14,10 +14,8 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Fatal> {
     options.ignore = args.ignore.clone();
     options.baseline = args.baseline.clone();
     options.findings_only = true;
-    let mut run = lint_run(args.walk.jobs, &options, &cwd, args.quiet)?;
-    // Every report below is made of findings: the placements, done with once the rules and
-    // suppressions have run, are freed before the report is written.
-    drop(std::mem::take(&mut run.placements));
+    // Every report below is made of findings: the run keeps no placement.
+    let run = lint_run(args.walk.jobs, &options, &cwd, args.quiet)?;
     let summary = Summary::of_run(&run);
     let target = |path| Target::of_run(path, &run, args.force);
     if let Some(path) = &args.write_baseline {

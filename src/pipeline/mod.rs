@@ -44,9 +44,11 @@ pub struct LintOptions {
     pub vars: Vec<(String, String)>,
     /// Hide the findings this baseline file records.
     pub baseline: Option<PathBuf>,
-    /// Only the findings of the named paths are asked for (`check` without a baseline): a run
-    /// naming only Terraform files may then leave unread the files that cannot have a finding
-    /// through them. The suppression register and the baseline's matches cover the files read.
+    /// Only findings are asked for (`check`): the run keeps no placement (each Terraform root's
+    /// are checked as it is evaluated, then dropped), and a run with paths, without a baseline
+    /// and not naming the configuration, may leave unread and unevaluated what cannot have a
+    /// finding that concerns them. The suppression register and the baseline's matches cover
+    /// the files read.
     pub findings_only: bool,
     /// Only the placements are asked for (`inventory`): the rules are not run, since none of
     /// their findings would be shown. Problems reading the files are still findings.
@@ -230,7 +232,6 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
         .map(|r| r.file.path.to_path_buf())
         .collect();
 
-    // resolve
     // resolve and check the placements
     let resolved = resolve(
         parsed,

@@ -154,7 +154,6 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Start and end positions of a span, as the documents show them.
 /// `doc` as pretty JSON and a newline. serde_json writes a document in thousands of small pieces
 /// (a key, a quote, an indent): they are gathered in a buffer of a concrete type, whose writes
 /// inline, before they reach `out`, where each would be a call through `dyn Write`.
@@ -168,6 +167,7 @@ pub fn write_pretty_json(
     std::io::Write::flush(&mut buffered)
 }
 
+/// Start and end positions of a span, as the documents show them.
 pub fn positions(sources: &SourceMap, span: Span) -> (Position, Position) {
     let file = sources.get(span.source);
     (file.position(span.start()), file.position(span.end()))

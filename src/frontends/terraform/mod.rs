@@ -191,7 +191,8 @@ fn file_name(file: &TfFile) -> String {
         .unwrap_or_default()
 }
 
-/// Evaluates every root (and Terragrunt unit) and hands each root's output to `finish` as soon
+/// Evaluates the roots and Terragrunt units `inputs.roots` selects (every one, unless a run with
+/// paths needs fewer) and hands each root's output to `finish` as soon
 /// as the root is evaluated, on the thread that evaluated it: what `finish` leaves of the
 /// output is kept, and what it returns is collected, in the order of the roots. A caller that
 /// checks each root's placements and keeps only its findings never holds every placement of
