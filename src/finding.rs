@@ -87,8 +87,9 @@ fn exact(mut text: String) -> String {
 }
 
 /// `text` as a string shared with the equal ones this thread made before: the providers, regions
-/// and places that findings repeat. At most [`SHARED_MAX`] texts are remembered per thread (a
-/// hostile repository may write a different region on every line); past that, `text` is copied.
+/// and places that findings repeat. At most [`SHARED_MAX`] texts of at most [`SHARED_MAX_LEN`]
+/// bytes are remembered per thread (a hostile repository may write a different region on every
+/// line); past that, `text` is copied.
 pub fn shared(text: &str) -> Arc<str> {
     thread_local! {
         static SEEN: std::cell::RefCell<std::collections::HashSet<Arc<str>>> =
@@ -99,15 +100,17 @@ pub fn shared(text: &str) -> Arc<str> {
             return Arc::clone(known);
         }
         let new: Arc<str> = Arc::from(text);
-        if seen.len() < SHARED_MAX {
+        if seen.len() < SHARED_MAX && text.len() <= SHARED_MAX_LEN {
             seen.insert(Arc::clone(&new));
         }
         new
     })
 }
 
-/// How many texts [`shared`] remembers per thread.
+/// How many texts [`shared`] remembers per thread, and the longest it remembers (a region is a
+/// repository's value, and may be megabytes long).
 const SHARED_MAX: usize = 4096;
+const SHARED_MAX_LEN: usize = 256;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {

@@ -80,6 +80,9 @@ pub struct ProviderEntry {
 /// Zones whose region is remembered per zone grammar and thread.
 const MAX_MEMO_ZONES: usize = 4096;
 
+/// The longest zone id remembered (real ones are under 32 bytes).
+const MAX_MEMO_ZONE_LEN: usize = 64;
+
 thread_local! {
     /// Regions of zones already matched on this thread, by zone grammar: a repository writes few
     /// zones, each reached by every placement of the modules that use it, and matching the
@@ -156,15 +159,21 @@ impl ProviderEntry {
             if let Some(found) = memo.get(pattern.as_str()).and_then(|m| m.get(zone)) {
                 return found.clone();
             }
-            let by_zone = memo.entry(pattern.as_str().to_owned()).or_default();
             let region = pattern
                 .captures(zone)
                 .and_then(|c| c.name("region"))
                 .map(|r| r.as_str())
                 .filter(|r| !r.is_empty())
                 .map(str::to_owned);
-            if by_zone.len() < MAX_MEMO_ZONES {
-                by_zone.insert(zone.to_owned(), region.clone());
+            // bounded in bytes too: a zone is a repository's value, and may be megabytes long
+            if zone.len() <= MAX_MEMO_ZONE_LEN {
+                let by_zone = match memo.get_mut(pattern.as_str()) {
+                    Some(by_zone) => by_zone,
+                    None => memo.entry(pattern.as_str().to_owned()).or_default(),
+                };
+                if by_zone.len() < MAX_MEMO_ZONES {
+                    by_zone.insert(zone.to_owned(), region.clone());
+                }
             }
             region
         })

@@ -139,16 +139,18 @@ impl SyntaxTrees {
     const MAX_TEXT: usize = 128 << 10;
 
     fn parse(&self, text: &str) -> Result<Arc<EditExpr>, String> {
-        if let Some(tree) = self
-            .kept
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .by_text
-            .get(text)
-        {
-            return Ok(Arc::clone(tree));
-        }
+        let room = {
+            let kept = self.kept.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(tree) = kept.by_text.get(text) {
+                return Ok(Arc::clone(tree));
+            }
+            kept.text_bytes + text.len() <= Self::MAX_TEXT
+        };
         let tree = Arc::new(parse_text(text)?);
+        if !room {
+            // full: no thread waits for the write lock to learn it
+            return Ok(tree);
+        }
         let mut kept = self.kept.write().unwrap_or_else(PoisonError::into_inner);
         if kept.text_bytes + text.len() <= Self::MAX_TEXT && !kept.by_text.contains_key(text) {
             kept.text_bytes += text.len();
