@@ -154,9 +154,7 @@ fn words_of(dir: &str) -> impl Iterator<Item = &str> {
 /// A var file that Terraform loads by itself, or one in a directory of downloaded code.
 fn auto_loaded(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
-        || name.ends_with(".auto.tfvars")
-        || name.ends_with(".auto.tfvars.json")
+    crate::frontends::terraform::auto_load(name).is_some()
         || rel
             .split('/')
             .any(|part| part == ".terraform" || part == ".terragrunt-cache")

@@ -184,6 +184,26 @@ pub struct RootConfig {
     pub vars: Vec<(String, String, Span)>,
 }
 
+/// How `terraform plan` loads a var file of a root's directory by itself: `terraform.tfvars`
+/// and `terraform.tfvars.json` first, then `*.auto.tfvars` and `*.auto.tfvars.json`; `None` for
+/// a file it loads only when named (`-var-file`). One definition for the evaluator, YL208 and
+/// `init`, so that they cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoLoad {
+    TfVars,
+    Auto,
+}
+
+pub fn auto_load(name: &str) -> Option<AutoLoad> {
+    if matches!(name, "terraform.tfvars" | "terraform.tfvars.json") {
+        Some(AutoLoad::TfVars)
+    } else if name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json") {
+        Some(AutoLoad::Auto)
+    } else {
+        None
+    }
+}
+
 fn file_name(file: &TfFile) -> String {
     file.path
         .file_name()
@@ -269,17 +289,9 @@ pub fn resolve<R: Send>(
         // order given.
         let mut local: Vec<&TfFile> = vars_by_dir.get(root).cloned().unwrap_or_default();
         local.sort_by_key(|f| file_name(f));
-        let loaded = |f: &&&TfFile| {
-            matches!(
-                file_name(f).as_str(),
-                "terraform.tfvars" | "terraform.tfvars.json"
-            )
-        };
-        let tfvars = local.iter().filter(loaded);
-        let auto = local.iter().filter(|f| {
-            let name = file_name(f);
-            name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
-        });
+        let loaded_as = |how: AutoLoad| move |f: &&&TfFile| auto_load(&file_name(f)) == Some(how);
+        let tfvars = local.iter().filter(loaded_as(AutoLoad::TfVars));
+        let auto = local.iter().filter(loaded_as(AutoLoad::Auto));
         let mut values: Vec<RootValue> = tfvars
             .chain(auto)
             .flat_map(|f| tfvars_values(&f.decls.values, &file_name(f)))

@@ -17,9 +17,7 @@ use crate::source::{SourceId, Span, relative_display};
 
 /// Whether Terraform loads a var file of this name from the directory it runs in.
 fn is_auto_loaded(name: &str) -> bool {
-    matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
-        || name.ends_with(".auto.tfvars")
-        || name.ends_with(".auto.tfvars.json")
+    super::auto_load(name).is_some()
 }
 
 /// One root (or Terragrunt unit) as evaluated: its directory relative to the project root, and the
