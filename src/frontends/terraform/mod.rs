@@ -397,12 +397,13 @@ pub fn resolve<R: Send>(
             finished.push(result);
         }
         // (a run with paths evaluates those its selection holds: every evaluation that could
-        // visit one of them is selected with it, so it is unvisited exactly when in a full run)
-        while let Some(dir) = resolver
-            .unvisited(&visited)
-            .into_iter()
-            .find(|d| selected.dir(d))
-        {
+        // visit one of them is selected with it, so it is unvisited exactly when in a full run).
+        // Listed once, in order: a module evaluated as a root may visit those after it, never
+        // make one unvisited again.
+        for dir in resolver.unvisited(&visited) {
+            if visited.contains(&dir) || !selected.dir(&dir) {
+                continue;
+            }
             let mut run = resolver.run_root(&dir, Vec::new());
             finished.push(finish(&mut run.output));
             merge(&mut out, &mut visited, run);
