@@ -499,6 +499,11 @@ fn terraform_roots(
                 });
                 continue;
             }
+            // where the walk finds the file: a path through a link inside the tree names it too
+            let path = std::fs::canonicalize(&path)
+                .ok()
+                .filter(|real| real.starts_with(root))
+                .unwrap_or(path);
             var_files.push((path, span(f.span())));
         }
         out.push(TerraformRoot {
