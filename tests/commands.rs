@@ -555,3 +555,28 @@ fn baseline_sarif_and_gitlab_agree_on_fingerprints() {
     assert_eq!(from_sarif, from_baseline);
     assert_eq!(from_gitlab, from_baseline);
 }
+
+#[test]
+fn a_var_file_listed_through_a_link_inside_the_tree_is_loaded() {
+    let repo = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(&fixture("terraform-var-files")), repo.path());
+    std::os::unix::fs::symlink("envs/prod", repo.path().join("prodlink")).unwrap();
+    let config = repo.path().join("yunlint.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "\n[[terraform.roots]]\npaths = [\"envs/prod\"]\nvar_files = [\"prodlink/prod.tfvars\"]\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    let out = yunlint(repo.path(), &["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = |code: &str, path: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == code && f["file"] == path)
+    };
+    // the root loads it: no YL208 for it, and its Hong Kong region is checked
+    assert!(!at("YL208", "envs/prod/prod.tfvars"), "{doc:#}");
+    assert!(at("YL201", "envs/prod/main.tf"), "{doc:#}");
+}
