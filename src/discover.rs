@@ -100,6 +100,8 @@ impl Walk<'_> {
         self.exclude.is_match(rel)
     }
 
+    /// Walks `paths`, which are resolved (absolute, without `..` or links, as `Context` gives
+    /// them).
     pub fn run(&self, paths: &[PathBuf]) -> Result<Discovered, DiscoverError> {
         let mut out = Discovered::default();
         for path in paths {
@@ -139,10 +141,11 @@ impl Walk<'_> {
         }));
         out.files.sort();
         out.files.dedup_by(|a, b| a.path == b.path);
-        // `check . ops`, or a link to a file of the tree, names a file twice: keep the first
-        // spelling of each real file (resolving paths only when that can happen: it costs a
-        // system call per file).
-        if paths.len() > 1 || out.followed_links {
+        // A link to a file of the tree names it twice: keep the first spelling of each real file
+        // (resolving paths only when that can happen: it costs a system call per file). Named
+        // paths are resolved already (`Context`), so `check . ops` reaches a file of `ops` with
+        // one spelling, which `dedup_by` above removed.
+        if out.followed_links {
             let mut seen = std::collections::BTreeSet::new();
             out.files.retain(|f| {
                 let key = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
