@@ -3,7 +3,7 @@
 pub(crate) mod locate;
 mod read;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -226,7 +226,8 @@ fn lint_in(options: &LintOptions, cwd: &Path, root: Option<&Path>) -> Result<Lin
         .map(|r| r.file.display.to_string())
         .collect();
     // The files reported on: those of the named paths (the rest of the root is context).
-    let mut read_paths: BTreeSet<PathBuf> = parsed
+    // hashed, as only their number is needed
+    let mut read_paths: HashSet<PathBuf> = parsed
         .iter()
         .filter(|r| !matches!(r.parsed, Parsed::Skipped))
         .map(|r| r.file.path.to_path_buf())

@@ -221,8 +221,10 @@ pub fn resolve<R: Send>(
     inputs: Inputs<'_>,
     finish: &(dyn Fn(&mut FileOutput) -> R + Sync),
 ) -> (FileOutput, Vec<R>) {
-    let mut by_dir: BTreeMap<PathBuf, Vec<&Decls>> = BTreeMap::new();
-    let mut vars_by_dir: BTreeMap<PathBuf, Vec<&TfFile>> = BTreeMap::new();
+    // hashed: ordered maps of paths compare them component by component, which was a tenth of
+    // a run naming one file (every `.tf` file is grouped here)
+    let mut by_dir: HashMap<PathBuf, Vec<&Decls>> = HashMap::new();
+    let mut vars_by_dir: HashMap<PathBuf, Vec<&TfFile>> = HashMap::new();
     let mut issues = Vec::new();
     for f in inputs.files {
         let dir = f.path.parent().map(PathBuf::from).unwrap_or_default();
