@@ -10,7 +10,7 @@
 //! whose run would mark a module directory visited) is evaluated too. When in doubt, a root is
 //! evaluated: a partial run costs more, never reports less.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::module::ModuleDef;
@@ -37,7 +37,7 @@ pub enum Roots {
 
 /// One evaluation of a Terraform pass (a root module or a module directory no root reaches, which
 /// is evaluated on its own; a Terragrunt unit), or a module a remote call may name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Node {
     Dir(PathBuf),
     Unit(usize),
@@ -46,7 +46,7 @@ enum Node {
 }
 
 /// The evaluations a run makes; `None` stands for all of them.
-pub(super) struct Selected(Option<BTreeSet<Node>>);
+pub(super) struct Selected(Option<HashSet<Node>>);
 
 impl Selected {
     pub(super) fn dir(&self, dir: &Path) -> bool {
@@ -96,7 +96,7 @@ pub(super) fn select(roots: &Roots, world: &World<'_, '_>) -> Selected {
 
     // Who may instantiate whom: a local source is followed; a remote one may name any module
     // downloaded for any root.
-    let mut callers: BTreeMap<Node, BTreeSet<Node>> = BTreeMap::new();
+    let mut callers: HashMap<Node, HashSet<Node>> = HashMap::new();
     let mut calls = |caller: Node, def: &ModuleDef<'_>| {
         for call in &def.calls {
             let Some((source, _)) = &call.source else {
@@ -164,8 +164,8 @@ pub(super) fn select(roots: &Roots, world: &World<'_, '_>) -> Selected {
     // Closed under callers: every evaluation that may visit a selected module directory is
     // selected with it, so that the directory is unvisited (and evaluated on its own) exactly
     // when it is in a full run.
-    let mut selected: BTreeSet<Node> = BTreeSet::new();
-    let close = |selected: &mut BTreeSet<Node>, start: &[Node]| {
+    let mut selected: HashSet<Node> = HashSet::new();
+    let close = |selected: &mut HashSet<Node>, start: &[Node]| {
         let mut stack = start.to_vec();
         while let Some(node) = stack.pop() {
             if selected.insert(node.clone()) {
