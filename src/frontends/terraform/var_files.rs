@@ -13,12 +13,7 @@ use super::resolve::{Resolver, is_downloaded};
 use super::{RootConfig, TfFile, TfKind, file_name, terragrunt};
 use crate::context::lexical_normalize;
 use crate::frontends::{DeclaredValue, UnloadedVars};
-use crate::source::{SourceId, Span, relative_display};
-
-/// Whether Terraform loads a var file of this name from the directory it runs in.
-fn is_auto_loaded(name: &str) -> bool {
-    super::auto_load(name).is_some()
-}
+use crate::source::{Span, relative_display};
 
 /// One root (or Terragrunt unit) as evaluated: its directory relative to the project root, and the
 /// variables it declares.
@@ -81,7 +76,7 @@ pub fn unloaded(
         &loaded,
         &idle,
         &evaluated,
-        &resolver.rel_paths,
+        inputs.project_root,
     )
 }
 
@@ -94,7 +89,7 @@ fn collect<'f>(
     loaded: &BTreeSet<PathBuf>,
     idle: &[(PathBuf, Span)],
     roots: &[EvaluatedRoot<'_>],
-    rel_paths: &BTreeMap<SourceId, Arc<str>>,
+    project_root: &Path,
 ) -> Vec<UnloadedVars> {
     let mut by_name: BTreeMap<&str, BTreeSet<Arc<str>>> = BTreeMap::new();
     for root in roots {
@@ -112,7 +107,7 @@ fn collect<'f>(
         .collect();
     let mut out: Vec<UnloadedVars> = files
         .into_iter()
-        .filter(|f| f.kind == TfKind::Vars && !is_auto_loaded(&file_name(f)))
+        .filter(|f| f.kind == TfKind::Vars && super::auto_load(&file_name(f)).is_none())
         .filter(|f| !is_downloaded(f.path.parent().unwrap_or(Path::new(""))))
         .filter_map(|f| {
             let path = lexical_normalize(&f.path);
@@ -136,10 +131,9 @@ fn collect<'f>(
                 .filter(|(idle, _)| *idle == path)
                 .map(|(_, span)| *span)
                 .collect();
-            let rel = rel_paths.get(&f.id)?;
             let first = f.decls.values.first()?.1.span;
             (!sets.is_empty()).then(|| UnloadedVars {
-                path: Arc::clone(rel),
+                path: relative_display(&f.path, project_root).into(),
                 first,
                 sets,
                 listed,
