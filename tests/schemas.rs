@@ -37,16 +37,19 @@ fn assert_valid(validator: &jsonschema::Validator, doc: &serde_json::Value, what
     assert!(errors.is_empty(), "{what}: {errors:#?}");
 }
 
+/// The fixtures whose `check` documents are validated, in JSON and in SARIF.
+const CHECKED: [&str; 5] = [
+    "example-bank",
+    "terraform-paths",
+    "terraform-var-files",
+    "plan",
+    "bad-input",
+];
+
 #[test]
 fn check_documents_match_their_schema() {
     let schema = validator("check.schema.json");
-    for fixture in [
-        "example-bank",
-        "terraform-paths",
-        "terraform-var-files",
-        "plan",
-        "bad-input",
-    ] {
+    for fixture in CHECKED {
         let doc = document(fixture, &["check", "--format", "json"]);
         assert!(!doc["findings"].as_array().unwrap().is_empty(), "{fixture}");
         assert_valid(&schema, &doc, fixture);
@@ -75,13 +78,7 @@ fn inventory_documents_match_their_schema() {
 #[test]
 fn sarif_logs_match_the_official_schema_and_github_rules() {
     let schema = validator_at(&root().join("tests/schemas/sarif-2.1.0.json"));
-    for fixture in [
-        "example-bank",
-        "terraform-paths",
-        "terraform-var-files",
-        "plan",
-        "bad-input",
-    ] {
+    for fixture in CHECKED {
         let log = document(fixture, &["check", "--format", "sarif"]);
         assert_valid(&schema, &log, fixture);
         // the schema is really enforced: a 0 column (a classic SARIF bug) is refused
