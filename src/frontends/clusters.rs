@@ -54,11 +54,11 @@ impl<'p> TerraformIndex<'p> {
             .filter(|p| p.origin == Origin::Terraform)
         {
             by_address.entry(p.address.as_str()).or_insert(p);
-            if let Some((_, bare)) = p.address.split_once(':') {
+            if let Some(bare) = without_root(&p.address) {
                 by_address.entry(bare).or_insert(p);
             }
             if let Some(block) = crate::model::without_instance_keys(&p.address) {
-                if let Some((_, bare)) = block.split_once(':') {
+                if let Some(bare) = without_root(&block) {
                     bare_blocks
                         .entry(bare.to_owned())
                         .or_insert_with(|| block.clone());
@@ -112,15 +112,20 @@ impl<'c> TerraformAddresses<'c> {
         if self.addresses.is_empty() {
             return false;
         }
+        // the keys the index files a placement under: its address and its block's, each with
+        // and without the root prefix
         let named = |address: &str| {
             self.addresses.contains(address)
-                || address
-                    .split_once(':')
-                    .is_some_and(|(_, bare)| self.addresses.contains(bare))
+                || without_root(address).is_some_and(|bare| self.addresses.contains(bare))
         };
         named(&p.address)
             || crate::model::without_instance_keys(&p.address).is_some_and(|b| named(&b))
     }
+}
+
+/// A Terraform address without its root's prefix (`envs/prod:module.x.y` → `module.x.y`).
+fn without_root(address: &str) -> Option<&str> {
+    address.split_once(':').map(|(_, bare)| bare)
 }
 
 fn help_for_unmapped(rel: &str) -> String {
